@@ -1,0 +1,1 @@
+"""Certificates issued by office: numbering, rendering, verification."""

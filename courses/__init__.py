@@ -1,0 +1,1 @@
+"""Courses: Wagtail pages (catalogue → course → module → lesson), enrolment, progress."""

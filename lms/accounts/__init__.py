@@ -1,0 +1,1 @@
+"""Accounts: the custom user, allauth adapter and forms, invitations and imports."""

@@ -1,0 +1,57 @@
+"""Per-user language, and TOTP required for everyone who reaches the Wagtail admin."""
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+
+class UserLanguageMiddleware:
+    """Activate the language a signed-in user chose, on any device."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.codes = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language in self.codes:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)
+
+
+class AdminMFARequiredMiddleware:
+    """allauth has no "MFA required" switch, so the project enforces it here.
+
+    With LMS_REQUIRE_ADMIN_MFA on (the production default), a signed-in user who
+    may access the Wagtail admin but has no TOTP authenticator is sent to set one
+    up before any admin page opens.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.LMS_REQUIRE_ADMIN_MFA and self._needs_mfa(request):
+            messages.warning(
+                request,
+                _("Set up two-factor authentication before opening the admin."),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    @staticmethod
+    def _needs_mfa(request) -> bool:
+        if not request.path.startswith(("/admin/", "/django-admin/")):
+            return False
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        if not (user.is_superuser or user.has_perm("wagtailadmin.access_admin")):
+            return False
+        return not Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).exists()

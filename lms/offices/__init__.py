@@ -1,0 +1,1 @@
+"""The KPU office tree (KPU RI → provinces → regencies and cities) and roles."""

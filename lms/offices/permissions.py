@@ -1,0 +1,51 @@
+"""Who may see and act on which office.
+
+Views never test roles inline: they ask these functions. The core question is
+"which offices may this user see" as a queryset, so that every list, form choice
+and lookup is scoped the same way.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Office
+
+INSTRUCTOR_GROUP = "Instruktur"
+
+
+def user_is_admin(user) -> bool:
+    return bool(user.is_authenticated and user.is_superuser)
+
+
+def user_is_instructor(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name=INSTRUCTOR_GROUP).exists()
+
+
+def user_is_coordinator(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.coordinator_scopes.exists()
+
+
+def offices_visible_to(user) -> QuerySet[Office]:
+    """Offices a user may coordinate: administrators see all, coordinators their subtrees."""
+    if not user.is_authenticated:
+        return Office.objects.none()
+    if user.is_superuser:
+        return Office.objects.all()
+    roots = Office.objects.filter(coordinator_scopes__user=user)
+    return Office.objects.subtrees(list(roots))
+
+
+def user_can_manage_office(user, office: Office) -> bool:
+    return offices_visible_to(user).filter(pk=office.pk).exists()
+
+
+def office_for_user_or_404(user, pk) -> Office:
+    """An office the user may coordinate; 404 for missing and out-of-scope alike."""
+    try:
+        return offices_visible_to(user).get(pk=pk)
+    except (Office.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
