@@ -20,10 +20,12 @@ def _database_ok() -> str | None:
 
 
 def _broker_ok() -> str | None:
-    if settings.CELERY_TASK_ALWAYS_EAGER or settings.CELERY_BROKER_URL.startswith("memory"):
+    if settings.CELERY_TASK_ALWAYS_EAGER or settings.CELERY_BROKER_URL.startswith(
+        "memory"
+    ):
         return None  # embedded mode: tasks run in-process, there is no broker
     try:
-        with celery_app.connection_for_write() as conn:
+        with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # noqa: BLE001
         return f"{type(exc).__name__}: {exc}"
@@ -33,12 +35,15 @@ def _broker_ok() -> str | None:
 @never_cache
 def healthz(request):
     """200 when the database and the broker answer; 503 naming what does not."""
-    problems = {name: err for name, err in
-                (("database", _database_ok()), ("broker", _broker_ok())) if err}
+    problems = {
+        name: err
+        for name, err in (("database", _database_ok()), ("broker", _broker_ok()))
+        if err
+    }
     body = {
-        "status": "ok" if not problems else "unavailable",
-        "database": "ok" if "database" not in problems else problems["database"],
-        "broker": "ok" if "broker" not in problems else problems["broker"],
+        "status": "unavailable" if problems else "ok",
+        "database": problems.get("database", "ok"),
+        "broker": problems.get("broker", "ok"),
     }
     return JsonResponse(body, status=503 if problems else 200)
 

@@ -22,3 +22,6 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Rate limits are exercised by their own tests, which switch them back on.
 ACCOUNT_RATE_LIMITS = False
 LANGUAGE_CODE = "id"
+# No collectstatic in tests: let WhiteNoise serve from the finders instead.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
