@@ -1,19 +1,43 @@
-"""Forms: allauth sign-up additions and the profile."""
+"""Forms: allauth sign-up additions, the profile, the staff import upload and the
+Wagtail user admin."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.forms import UserCreationForm, UserEditForm
 
-from lms.offices.models import Office
+from lms.offices.models import CoordinatorScope, Office
 
-from .adapter import AccountAdapter
+from .adapter import email_domain_allowed, signup_domain_error
 from .models import User
+from .staff_csv import MAX_BYTES, StaffCsvError, parse_staff_csv
 from .validators import normalise_nip, validate_nip
 
 
 class SignupForm(forms.Form):
-    """Fields allauth's sign-up form gains (ACCOUNT_SIGNUP_FORM_CLASS)."""
+    """Fields allauth's sign-up form gains (ACCOUNT_SIGNUP_FORM_CLASS).
 
-    full_name = forms.CharField(label=_("Full name"), max_length=160)
+    allauth builds its SignupForm on top of this class, so its own clean_email
+    wins over one defined here: the domain rule lives in clean(), which allauth
+    calls through super(). The rule does not depend on whether the address is
+    registered, so it reveals nothing about existing accounts.
+    """
+
+    field_order = [
+        "full_name",
+        "email",
+        "nip",
+        "employment_type",
+        "office",
+        "password1",
+        "password2",
+    ]
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=160,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     office = forms.ModelChoiceField(
         label=_("Office"), queryset=Office.objects.active().order_by("code")
     )
@@ -26,10 +50,12 @@ class SignupForm(forms.Form):
         help_text=_("18 digits; leave empty if you have none."),
     )
 
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        AccountAdapter().validate_signup_email(email)
-        return email
+    def clean(self):
+        cleaned_data = super().clean()
+        email = cleaned_data.get("email")
+        if email and not email_domain_allowed(email):
+            self.add_error("email", signup_domain_error())
+        return cleaned_data
 
     def clean_nip(self):
         nip = normalise_nip(self.cleaned_data.get("nip", ""))
@@ -47,7 +73,19 @@ class SignupForm(forms.Form):
         user.save()
 
 
+def _nip_field() -> forms.CharField:
+    """NIP as people type it (with spaces or dots); clean_nip normalises it."""
+    return forms.CharField(
+        label=_("NIP"),
+        required=False,
+        max_length=40,
+        help_text=_("18 digits; leave empty if you have none (interns, PPNPN)."),
+    )
+
+
 class ProfileForm(forms.ModelForm):
+    nip = _nip_field()
+
     class Meta:
         model = User
         fields = ["full_name", "nip", "employment_type", "intern_start", "intern_end"]
@@ -61,3 +99,132 @@ class ProfileForm(forms.ModelForm):
         if nip:
             validate_nip(nip)
         return nip
+
+
+class StaffImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, comma or semicolon separated, at most 1 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than 1 MB. Split it into smaller files.")
+            )
+        try:
+            self.rows = parse_staff_csv(upload.read())
+        except StaffCsvError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return upload
+
+
+class StaffFilterForm(forms.Form):
+    """Office and text filters on the coordinator's staff list (GET)."""
+
+    office = forms.ModelChoiceField(
+        label=_("Office"),
+        queryset=Office.objects.none(),
+        required=False,
+        empty_label=_("All offices in my scope"),
+    )
+    q = forms.CharField(
+        label=_("Name, e-mail or NIP"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+
+
+# --- Wagtail user admin -------------------------------------------------------
+
+ADMIN_USER_FIELDS = [
+    "email",
+    "full_name",
+    "nip",
+    "office",
+    "employment_type",
+    "intern_start",
+    "intern_end",
+    "is_superuser",
+    "groups",
+]
+
+
+class _AdminUserFields(forms.ModelForm):
+    # Our User has full_name instead of Wagtail's first and last name.
+    first_name = None
+    last_name = None
+
+    nip = _nip_field()
+    coordinator_offices = forms.ModelMultipleChoiceField(
+        label=_("Coordinator of"),
+        queryset=Office.objects.active().order_by("code"),
+        required=False,
+        help_text=_(
+            "Coordinates these offices and every office under them. Hold Ctrl "
+            "(or ⌘) to select more than one."
+        ),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.fields["office"].queryset = Office.objects.active().order_by("code")
+        if self.instance.pk:
+            current = list(
+                CoordinatorScope.objects.filter(user=self.instance).values_list(
+                    "office_id", flat=True
+                )
+            )
+            self.fields["coordinator_offices"].initial = current
+            # 553 offices: list the ones already chosen first, so they are seen.
+            self.fields["coordinator_offices"].queryset = (
+                Office.objects.active()
+                .annotate(chosen=Q(pk__in=current))
+                .order_by("-chosen", "code")
+            )
+        for name in ("intern_start", "intern_end"):
+            self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+
+    def clean_nip(self):
+        nip = normalise_nip(self.cleaned_data.get("nip", ""))
+        if nip:
+            validate_nip(nip)
+        return nip
+
+
+class AdminUserCreationForm(_AdminUserFields, UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        fields = ADMIN_USER_FIELDS
+
+    @property
+    def password_required(self):
+        return False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password1" in self.fields:
+            self.fields["password1"].help_text = _(
+                "Leave empty to e-mail an invitation to choose a password."
+            )
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if not self.cleaned_data.get("password1"):
+            user.set_unusable_password()
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user
+
+
+class AdminUserEditForm(_AdminUserFields, UserEditForm):
+    class Meta(UserEditForm.Meta):
+        fields = [*ADMIN_USER_FIELDS, "is_active"]

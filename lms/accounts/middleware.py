@@ -3,9 +3,26 @@
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+
+class DefaultLanguageMiddleware(LocaleMiddleware):
+    """Indonesian unless the visitor chose English (the language cookie).
+
+    The browser's Accept-Language is ignored on purpose: office computers often run
+    English systems while the service's language is Indonesian, and a choice made
+    with the switcher is remembered in the cookie and on the user.
+    """
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class UserLanguageMiddleware:

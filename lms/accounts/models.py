@@ -1,4 +1,4 @@
-"""The custom user: logs in with e-mail, belongs to one office."""
+"""The custom user (logs in with e-mail, belongs to one office) and staff imports."""
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -69,8 +69,22 @@ class User(AbstractUser):
         related_name="members",
     )
     language = models.CharField(
-        _("language"), max_length=8, blank=True, help_text=_("Preferred interface language.")
+        _("language"),
+        max_length=8,
+        blank=True,
+        help_text=_("Preferred interface language."),
     )
+    invited_by = models.ForeignKey(
+        "self",
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Set by the invitation task once the e-mail has gone out; a second run of
+    # the task, or a second import of the same file, sends nothing.
+    invited_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
@@ -103,7 +117,47 @@ class User(AbstractUser):
     def clean(self):
         super().clean()
         self.email = (self.email or "").lower()
-        if self.intern_start and self.intern_end and self.intern_end < self.intern_start:
+        if (
+            self.intern_start
+            and self.intern_end
+            and self.intern_end < self.intern_start
+        ):
             raise ValidationError(
                 {"intern_end": _("The internship cannot end before it starts.")}
             )
+
+
+class StaffImport(models.Model):
+    """An uploaded staff CSV between preview and confirmation.
+
+    The parsed rows are kept here, not in the session, so the preview survives a
+    new tab or a second server; confirming checks every row again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting confirmation")
+        DONE = "done", _("Imported")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    owner = models.ForeignKey(
+        User,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="staff_imports",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    rows = models.JSONField(_("rows"), default=list)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff import")
+        verbose_name_plural = _("staff imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.file_name

@@ -36,7 +36,10 @@ class ContextWordValidator:
         found = [w for w in self.WORDS if w in lowered]
         if found:
             raise ValidationError(
-                _("The password must not contain easily guessed words such as “%(word)s”.")
+                _(
+                    "The password must not contain easily guessed words such as "
+                    "“%(word)s”."
+                )
                 % {"word": found[0]},
                 code="password_context_word",
             )

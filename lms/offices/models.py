@@ -5,6 +5,7 @@ office and everything under it" is a two-hop parent lookup, no tree library need
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -16,12 +17,22 @@ class OfficeQuerySet(models.QuerySet):
 
     def subtree(self, office: "Office"):
         """The office itself and every office below it."""
-        return self.filter(Q(pk=office.pk) | Q(parent=office) | Q(parent__parent=office))
+        return self.filter(
+            Q(pk=office.pk) | Q(parent=office) | Q(parent__parent=office)
+        )
 
     def subtrees(self, offices):
-        """The union of several subtrees, as one query."""
-        ids = [o.pk for o in offices]
-        return self.filter(Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids))
+        """The union of several subtrees, as one query.
+
+        `offices` is a list of offices or a queryset of primary keys (used as a
+        subquery, so the scopes are not fetched first).
+        """
+        ids = (
+            offices if isinstance(offices, models.QuerySet) else [o.pk for o in offices]
+        )
+        return self.filter(
+            Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids)
+        )
 
 
 class Office(models.Model):
@@ -77,6 +88,34 @@ class Office(models.Model):
     def __str__(self):
         return self.name
 
+    # The level an office's parent must have: the tree is never deeper than three,
+    # which is what OfficeQuerySet.subtree relies on.
+    PARENT_LEVEL = {
+        Level.NATIONAL: None,
+        Level.PROVINCE: Level.NATIONAL,
+        Level.REGENCY: Level.PROVINCE,
+        Level.CITY: Level.PROVINCE,
+    }
+
+    def clean(self):
+        super().clean()
+        wanted = self.PARENT_LEVEL.get(self.level)
+        parent = self.parent if self.parent_id else None
+        if wanted is None and parent is not None:
+            raise ValidationError(
+                {"parent": _("The national office has no parent office.")}
+            )
+        if wanted is not None and (parent is None or parent.level != wanted):
+            raise ValidationError(
+                {
+                    "parent": _("A %(level)s office belongs under a %(parent)s office.")
+                    % {
+                        "level": self.get_level_display().lower(),
+                        "parent": self.Level(wanted).label.lower(),
+                    }
+                }
+            )
+
     @property
     def province(self) -> "Office | None":
         if self.level == self.Level.PROVINCE:
@@ -107,7 +146,9 @@ class CoordinatorScope(models.Model):
         verbose_name = _("coordinator scope")
         verbose_name_plural = _("coordinator scopes")
         constraints = [
-            models.UniqueConstraint(fields=["user", "office"], name="unique_coordinator_scope")
+            models.UniqueConstraint(
+                fields=["user", "office"], name="unique_coordinator_scope"
+            )
         ]
 
     def __str__(self):

@@ -3,8 +3,13 @@
 Views never test roles inline: they ask these functions. The core question is
 "which offices may this user see" as a queryset, so that every list, form choice
 and lookup is scoped the same way.
+
+Roles: every member is a learner; a CoordinatorScope makes a user coordinator of
+one office and everything under it; the "Instruktur" group makes an instructor
+(Wagtail admin, pages and snippets); a superuser is an administrator.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -30,13 +35,14 @@ def user_is_coordinator(user) -> bool:
 
 
 def offices_visible_to(user) -> QuerySet[Office]:
-    """Offices a user may coordinate: administrators see all, coordinators their subtrees."""
+    """Offices a user may coordinate: administrators see all, coordinators their
+    subtrees. One query when evaluated (the scopes are a subquery)."""
     if not user.is_authenticated:
         return Office.objects.none()
     if user.is_superuser:
         return Office.objects.all()
-    roots = Office.objects.filter(coordinator_scopes__user=user)
-    return Office.objects.subtrees(list(roots))
+    roots = Office.objects.filter(coordinator_scopes__user=user).values("pk")
+    return Office.objects.subtrees(roots)
 
 
 def user_can_manage_office(user, office: Office) -> bool:
@@ -49,3 +55,18 @@ def office_for_user_or_404(user, pk) -> Office:
         return offices_visible_to(user).get(pk=pk)
     except (Office.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def user_can_manage_staff(user) -> bool:
+    """Coordinator pages (staff list, imports, invitations)."""
+    return user_is_coordinator(user)
+
+
+def require_staff_manager(user) -> None:
+    """403 for signed-in users without a coordinator role."""
+    if not user_can_manage_staff(user):
+        raise PermissionDenied
+
+
+def user_can_merge_offices(user) -> bool:
+    return user_is_admin(user)

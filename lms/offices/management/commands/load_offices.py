@@ -15,7 +15,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--update-names",
             action="store_true",
-            help="Overwrite office names with the file's (default keeps corrected names).",
+            help=(
+                "Overwrite office names with the file's "
+                "(default keeps corrected names)."
+            ),
         )
 
     def handle(self, *args, path, update_names, **options):
