@@ -1,1 +1,1 @@
-"""Django side of the legal engine: stored closures, the calendar admin, the calculator."""
+"""Django side of the legal engine: stored closures, calendar admin, the calculator."""
