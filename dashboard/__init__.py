@@ -1,0 +1,1 @@
+"""Coordinator dashboard: completion by office, reminders and digests, exports."""
