@@ -54,7 +54,7 @@ worker: $(VENV)/.runtime
 	$(VENV)/bin/celery -A lms worker --beat --loglevel=info --concurrency=2
 
 messages: $(VENV)/.runtime
-	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=node_modules --no-obsolete
+	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=node_modules --ignore="tests/*" --ignore="bench/*" --no-obsolete
 	$(PY) manage.py compilemessages -l id --ignore=.venv
 
 clean:

@@ -8,6 +8,7 @@ console e-mail, local media) so that `make demo` runs on a bare machine.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -26,14 +27,17 @@ INSTALLED_APPS = [
     "lms.deadlines",
     "courses",
     "quizzes",
+    "quizzes.practice",
     "certificates",
+    "dashboard",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's user admin with our User's fields and roles (lms/accounts/apps.py).
+    "lms.accounts.apps.WagtailUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -62,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "lms.accounts.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -104,9 +108,7 @@ SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
     "init_command": (
-        "PRAGMA journal_mode=WAL;"
-        "PRAGMA synchronous=NORMAL;"
-        "PRAGMA busy_timeout=20000;"
+        "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;"
     ),
 }
 DATABASES = {
@@ -146,8 +148,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "lms.accounts.validators.ContextWordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
-ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "lms.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -206,7 +208,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
-DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Akademi PPID <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env(
+    "DJANGO_DEFAULT_FROM_EMAIL", default="Akademi PPID <noreply@localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery -----------------------------------------------------------------
@@ -222,7 +226,38 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic work (run exactly one `celery beat` per deployment).
+CELERY_BEAT_SCHEDULE = {
+    # Uploaded staff lists hold names, e-mails and NIPs: keep them 30 days.
+    "accounts-purge-staff-imports": {
+        "task": "lms.accounts.tasks.purge_staff_imports",
+        "schedule": 24 * 60 * 60,
+    },
+    # Coordinator dashboard aggregates, reminders (daily 07:00) and digests
+    # (Mondays 07:30), in CELERY_TIMEZONE.
+    "dashboard-stats-refresh": {
+        "task": "dashboard.tasks.stats_refresh_task",
+        "schedule": 300.0,
+    },
+    "dashboard-reminders-daily": {
+        "task": "dashboard.tasks.reminders_sweep",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "dashboard-digests-weekly": {
+        "task": "dashboard.tasks.digests_sweep",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
+    # Certificates left pending (a crashed worker, a broker outage) are re-queued.
+    "certificates-sweep-pending": {
+        "task": "certificates.tasks.certificates_sweep_task",
+        "schedule": 300.0,
+    },
+    # Quiz attempts whose time ran out are graded with what was saved.
+    "quizzes-finish-overdue": {
+        "task": "quizzes.tasks.finish_overdue_attempts",
+        "schedule": 60.0,
+    },
+}
 
 # --- Wagtail ----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Akademi PPID"
@@ -238,6 +273,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from Gravatar: offline servers show broken images, and it would send
+# hashes of staff e-mail addresses to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Security defaults (tightened further in production) ---------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -253,6 +291,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Ed25519 key that signs the Open Badges credentials (base64 seed or PEM, from
+# `manage.py credential_keygen`). Empty outside production: a development key
+# derived from SECRET_KEY is used, and `check --deploy` refuses that.
+LMS_CREDENTIAL_PRIVATE_KEY = env("LMS_CREDENTIAL_PRIVATE_KEY", default="")
 
 # Tests that need a real service (PostgreSQL, Redis, a Celery worker, Chromium)
 # skip when it is missing, except when this is set (CI sets it): then they fail.

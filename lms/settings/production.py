@@ -16,6 +16,7 @@ REQUIRED = {
     "CELERY_BROKER_URL": "redis://HOST:6379/0",
     "DJANGO_EMAIL_URL": "smtp+tls://USER:PASSWORD@HOST:587",
     "DJANGO_DEFAULT_FROM_EMAIL": "Akademi PPID <ppid@example.go.id>",
+    "LMS_CREDENTIAL_PRIVATE_KEY": "the output of `manage.py credential_keygen`",
 }
 missing = [name for name in REQUIRED if not env(name, default="")]
 if missing:
@@ -39,6 +40,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
+# Redelivery of a task whose worker died (acks_late) waits for the visibility
+# timeout; Redis's default of an hour would hold certificates back that long.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 # Shared cache (rate limits, sessions-independent counters) on Redis.
 CACHES = {
     "default": {

@@ -98,7 +98,9 @@ def test_a_worker_killed_mid_task_issues_exactly_once_after_restart(tmp_path):
             p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
         ),
     }
-    client = Celery(broker=REDIS_URL)
+    # set_as_current=False: a second app must not become the current app, or every
+    # shared_task in later tests would publish through it.
+    client = Celery(broker=REDIS_URL, set_as_current=False)
     log_path = tmp_path / "worker.log"
     workers = []
     try:

@@ -17,6 +17,8 @@ PRODUCTION_ENV = {
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "DJANGO_EMAIL_URL": "smtp+tls://user:pass@smtp.example.go.id:587",
     "DJANGO_DEFAULT_FROM_EMAIL": "Akademi PPID <ppid@example.go.id>",
+    # A throwaway Ed25519 seed for the credential signer (not used anywhere real).
+    "LMS_CREDENTIAL_PRIVATE_KEY": "0HeVvgLMz3ulj0jhyS0rThWsMSQ9eIjP4aYSaKMnB68=",
 }
 
 
