@@ -1,1 +1,1 @@
-"""Courses: Wagtail pages (catalogue → course → module → lesson), enrolment, progress."""
+"""Courses: Wagtail pages (catalogue → course → module → lesson) and learning."""

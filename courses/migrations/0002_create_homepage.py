@@ -10,7 +10,9 @@ def create_homepage(apps, schema_editor):
     Locale = apps.get_model("wagtailcore.Locale")
 
     Page.objects.filter(depth=2, slug="home").delete()
-    content_type, _ = ContentType.objects.get_or_create(model="homepage", app_label="courses")
+    content_type, _ = ContentType.objects.get_or_create(
+        model="homepage", app_label="courses"
+    )
     home = HomePage.objects.create(
         title="Akademi PPID",
         draft_title="Akademi PPID",
@@ -29,7 +31,11 @@ def create_homepage(apps, schema_editor):
     )
     Site.objects.update_or_create(
         is_default_site=True,
-        defaults={"hostname": "localhost", "root_page_id": home.id, "site_name": "Akademi PPID"},
+        defaults={
+            "hostname": "localhost",
+            "root_page_id": home.id,
+            "site_name": "Akademi PPID",
+        },
     )
 
 
