@@ -105,5 +105,5 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
     page.goto(f"{base_url}/akun/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
-    page.click("form button[type=submit]:not(.link-button)")
+    page.click("form:has(input[name=login]) button[type=submit]")
     page.wait_for_load_state("networkidle")
