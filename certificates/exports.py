@@ -12,15 +12,9 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
+from lms.spreadsheets import neutralise
+
 from .models import Certificate
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def header() -> list[str]:

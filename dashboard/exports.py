@@ -21,18 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from lms.spreadsheets import neutralise
+
 from .selectors import EMPLOYMENT_LABELS
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LEARNER_CSV_CAP = 200_000
 LEARNER_XLSX_CAP = 50_000
-
-
-def neutralise(value):
-    """The value, with a leading apostrophe if it is text a spreadsheet would run."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _plain(value):

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lms.offices.permissions import user_is_instructor
+from lms.spreadsheets import neutralise as spreadsheet_safe
 
 from . import services
 from .forms import ExportForm, ImportForm
@@ -26,8 +27,6 @@ from .interchange import (
 from .models import Attempt, QuizPage
 from .permissions import quiz_for_analysis_or_404, user_can_manage_bank
 from .selectors import questions_for_export, quiz_analysis
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _require_bank(request):
@@ -119,8 +118,7 @@ def analysis_detail(request, pk):
 
 def neutralise(value) -> str:
     """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return spreadsheet_safe("" if value is None else str(value))
 
 
 def analysis_csv(request, pk):
