@@ -9,8 +9,10 @@
 2. Measures bare ReportLab rendering in the same run: `render_pdf` on the same kind
    of document, spread over `--workers` processes (a sample, extrapolated to N).
 3. Starts `--workers` Celery workers (solo pool, one process each) against Redis,
-   enqueues one `certificate_issue_task` per certificate and times until every
-   certificate is issued *and* its PDF stored.
+   enqueues the backlog — by default as the sweep does (`certificates_sweep`:
+   batches of `ISSUE_BATCH_SIZE`), or with `--mode single` one
+   `certificate_issue_task` per certificate — and times until every certificate
+   is issued *and* its PDF stored.
 4. Checks the result (N issued, numbers contiguous per office and year, unique
    codes) and prints both figures and their ratio. Target: pipeline ≤ 1.5 × bare.
 
@@ -46,6 +48,14 @@ def parse_args():
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/12")
     parser.add_argument(
         "--bare-sample", type=int, default=2000, help="documents rendered bare"
+    )
+    parser.add_argument(
+        "--mode",
+        choices=["sweep", "single"],
+        default="sweep",
+        help="sweep: the backlog is enqueued by certificates_sweep in batches "
+        "(what drains pending rows); single: one certificate_issue_task per "
+        "certificate (what each completion sends on its own)",
     )
     parser.add_argument("--timeout", type=int, default=1800, help="seconds")
     parser.add_argument("--keep", action="store_true", help="keep database and files")
@@ -256,17 +266,30 @@ def main() -> int:
     workers = start_workers(env, args.workers, media)
     try:
         time.sleep(5)  # let the workers connect before the clock starts
-        print(f"Pipeline: {args.count} tasks to {args.workers} workers …", flush=True)
+        print(
+            f"Pipeline ({args.mode}): {args.count} certificates, {args.workers} workers …",
+            flush=True,
+        )
         load_pipeline = os.getloadavg()[0]
         worker_cpu = cpu_seconds(p.pid for p in workers)
         start = time.perf_counter()
-        with client.producer_or_acquire() as producer:
-            for pk in ids:
-                client.send_task(
-                    "certificates.tasks.certificate_issue_task",
-                    args=[pk],
-                    producer=producer,
-                )
+        if args.mode == "sweep":
+            from django.utils import timezone
+
+            from certificates import services
+
+            later = (
+                timezone.now() + services.STALE_AFTER + datetime.timedelta(minutes=1)
+            )
+            assert services.certificates_sweep(now=later) == len(ids)
+        else:
+            with client.producer_or_acquire() as producer:
+                for pk in ids:
+                    client.send_task(
+                        "certificates.tasks.certificate_issue_task",
+                        args=[pk],
+                        producer=producer,
+                    )
         enqueued = time.perf_counter() - start
         deadline = start + args.timeout
         done = 0

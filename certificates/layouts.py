@@ -8,6 +8,7 @@ office's layout over the default one and over what the office itself says;
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,19 +50,20 @@ class ResolvedLayout:
         return {"title": self.title, "intro": self.intro, "body": self.body}
 
 
-def layouts_for(
-    office: Office,
-) -> tuple[CertificateLayout | None, CertificateLayout | None]:
-    """(the office's own layout, the default layout), in one query."""
-    own = default = None
+def layouts_for_offices(
+    offices: Iterable[Office],
+) -> tuple[CertificateLayout | None, dict[int, CertificateLayout]]:
+    """(the default layout, each office's own layout by office id), in one query."""
+    default, own = None, {}
+    office_ids = [office.pk for office in offices]
     for layout in CertificateLayout.objects.filter(
-        Q(office=office) | Q(office__isnull=True)
+        Q(office__in=office_ids) | Q(office__isnull=True)
     ).order_by("-pk"):
         if layout.office_id is None:
             default = layout  # the oldest default wins (clean() allows only one)
         else:
-            own = layout
-    return own, default
+            own[layout.office_id] = layout
+    return default, own
 
 
 def resolve_layout(

@@ -23,19 +23,21 @@ import tempfile
 import zipfile
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, CharField, Max, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.log_actions import log
+from wagtail.log_actions import get_active_log_context, log
+from wagtail.log_actions import registry as log_registry
 
 from lms.offices.models import Office
 
 from . import codes, numbering, sources
-from .layouts import layouts_for, render_certificate, resolve_layout
+from .layouts import layouts_for_offices, render_certificate, resolve_layout
 from .models import Certificate, CertificateBundle, CertificateCounter
 
 logger = logging.getLogger(__name__)
@@ -87,6 +89,22 @@ def _send_issue_task(certificate_id: int) -> None:
         logger.exception("certificate %s could not be issued", certificate_id)
 
 
+def _send_issue_batch_task(certificate_ids: list[int]) -> None:
+    """Like `_send_issue_task`, for a batch; the sweep tries again next time."""
+    from kombu.exceptions import OperationalError
+
+    from .tasks import certificates_issue_batch_task
+
+    try:
+        certificates_issue_batch_task.delay(certificate_ids)
+    except (OperationalError, OSError) as exc:
+        logger.warning("%s certificates not enqueued: %s", len(certificate_ids), exc)
+    except Exception:
+        if not certificates_issue_batch_task.app.conf.task_always_eager:
+            raise
+        logger.exception("certificates %s could not be issued", certificate_ids)
+
+
 def certificate_enqueue_on_commit(*, certificate_id: int) -> None:
     transaction.on_commit(lambda: _send_issue_task(certificate_id))
 
@@ -105,8 +123,8 @@ def certificates_sweep(*, now: datetime.datetime, stale_after=STALE_AFTER) -> in
 
     ids = list(certificates_pending_stale(cutoff=cutoff).values_list("pk", flat=True))
     Certificate.objects.filter(pk__in=ids).update(last_enqueued_at=now)
-    for certificate_id in ids:
-        _send_issue_task(certificate_id)
+    for start in range(0, len(ids), ISSUE_BATCH_SIZE):
+        _send_issue_batch_task(ids[start : start + ISSUE_BATCH_SIZE])
     for bundle in bundles_expired(before=now - BUNDLE_KEPT_FOR):
         if bundle.file:
             bundle.file.delete(save=False)
@@ -116,41 +134,85 @@ def certificates_sweep(*, now: datetime.datetime, stale_after=STALE_AFTER) -> in
 
 # --- Issuing ------------------------------------------------------------------
 
-
-def _issuing_office(office_id: int | None) -> Office:
-    """The learner's office; learners without one are certified by KPU RI."""
-    if office_id is not None:
-        return Office.objects.get(pk=office_id)
-    office = Office.objects.filter(parent__isnull=True).order_by("code").first()
-    if office is None:
-        raise ValidationError(_("No office can issue this certificate."))
-    return office
+# Certificates issued per transaction by the sweep (and any bulk path): one lock,
+# one read of the facts, one counter update per office and one audit insert for
+# the whole batch instead of per certificate.
+ISSUE_BATCH_SIZE = 50
 
 
-def _next_serial(office: Office, year: int) -> int:
-    """Take the next serial under a row lock held until the transaction ends."""
-    CertificateCounter.objects.bulk_create(
-        [CertificateCounter(office=office, year=year, last_serial=0)],
-        ignore_conflicts=True,
+def _issuing_offices(office_ids: set[int | None]) -> dict[int | None, Office]:
+    """The learners' offices by id; learners without one are certified by KPU RI."""
+    offices: dict[int | None, Office] = Office.objects.in_bulk(
+        [pk for pk in office_ids if pk is not None]
     )
-    counter = CertificateCounter.objects.select_for_update().get(
-        office=office, year=year
-    )
-    counter.last_serial += 1
-    counter.save(update_fields=["last_serial"])
-    return counter.last_serial
+    if None in office_ids:
+        root = Office.objects.filter(parent__isnull=True).order_by("code").first()
+        if root is None:
+            raise ValidationError(_("No office can issue this certificate."))
+        offices[None] = root
+    return offices
 
 
-def _fill_and_number(
+def _take_serials(office: Office, year: int, count: int) -> int:
+    """Reserve `count` consecutive serials; returns the first.
+
+    One upsert that increments the counter row and holds its lock until the
+    transaction ends (PostgreSQL and SQLite both support ON CONFLICT … RETURNING),
+    so a rolled-back transaction gives its numbers back: none repeat, none skip.
+    Callers take counters in office order, so two batches cannot deadlock.
+    """
+    table = connection.ops.quote_name(CertificateCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (office_id, year, last_serial) "  # noqa: S608
+            "VALUES (%s, %s, %s) "
+            "ON CONFLICT (office_id, year) DO UPDATE "
+            f"SET last_serial = {table}.last_serial + excluded.last_serial "
+            "RETURNING last_serial",
+            [office.pk, year, count],
+        )
+        (last,) = cursor.fetchone()
+    return last - count + 1
+
+
+_FILLED_FIELDS = [
+    "office",
+    "office_name",
+    "course_id",
+    "course_title",
+    "holder_name",
+    "nip",
+    "hours",
+    "completed_on",
+    "score",
+    "valid_until",
+    "year",
+    "serial",
+    "number",
+    "code",
+    "issued_at",
+    "issued_on",
+    "place",
+    "signatory_name",
+    "signatory_title",
+    "wording",
+    "layout_id",
+    "logo_id",
+    "signature_id",
+    "background_id",
+    "status",
+]
+
+
+def _fill(
     certificate: Certificate,
     facts: sources.CertificateFacts,
+    office: Office,
+    resolved,
+    serial: int,
     issued_at: datetime.datetime,
 ) -> None:
-    """Copy the facts and the layout onto a locked pending row and number it."""
     issued_on = timezone.localdate(issued_at)
-    office = _issuing_office(facts.office_id)
-    resolved = resolve_layout(office, *layouts_for(office))
-    serial = _next_serial(office, issued_on.year)
     certificate.office = office
     certificate.office_name = office.name
     certificate.course_id = facts.course_id
@@ -188,24 +250,96 @@ def _fill_and_number(
     certificate.signature_id = resolved.signature_id
     certificate.background_id = resolved.background_id
     certificate.status = Certificate.Status.ISSUED
-    certificate.save()
+
+
+def _fill_and_number(
+    certificates: list[Certificate], issued_at: datetime.datetime
+) -> None:
+    """Copy the facts and the layout onto locked pending rows and number them.
+
+    Must run inside the transaction that locked the rows. Serials are taken per
+    office in one step each, in office order, and handed out in row order.
+    """
+    facts = sources.completions_facts([c.completion_id for c in certificates])
+    by_certificate = {c.pk: facts[c.completion_id] for c in certificates}
+    offices = _issuing_offices({f.office_id for f in by_certificate.values()})
+    default_layout, own_layouts = layouts_for_offices(offices.values())
+    year = timezone.localdate(issued_at).year
+    groups: dict[int, list[Certificate]] = {}
+    for certificate in certificates:
+        office = offices[by_certificate[certificate.pk].office_id]
+        groups.setdefault(office.pk, []).append(certificate)
+    for office_pk in sorted(groups):
+        members = groups[office_pk]
+        office = members[0].office = offices[by_certificate[members[0].pk].office_id]
+        resolved = resolve_layout(office, own_layouts.get(office.pk), default_layout)
+        first = _take_serials(office, year, len(members))
+        for serial, certificate in enumerate(members, start=first):
+            _fill(
+                certificate,
+                by_certificate[certificate.pk],
+                office,
+                resolved,
+                serial,
+                issued_at,
+            )
+    Certificate.objects.bulk_update(certificates, _FILLED_FIELDS)
+
+
+def _log_issued(certificates: list[Certificate], action: str, **extra) -> None:
+    """The audit entries for a batch in one insert (what `log()` writes per row)."""
+    entry_model = log_registry.get_log_model_for_model(Certificate)
+    content_type = ContentType.objects.get_for_model(Certificate)
+    now = timezone.now()
+    context = get_active_log_context()
+    entry_model.objects.bulk_create(
+        [
+            entry_model(
+                content_type=content_type,
+                label=str(certificate),
+                action=action,
+                timestamp=now,
+                data={"number": certificate.number, **extra},
+                object_id=str(certificate.pk),
+                user=context.user,
+                uuid=context.uuid,
+            )
+            for certificate in certificates
+        ]
+    )
+
+
+def certificates_issue(
+    *, certificate_ids: Iterable[int], issued_at: datetime.datetime
+) -> list[Certificate]:
+    """Number and fill the pending certificates among `certificate_ids` in one
+    transaction, then store every PDF still missing. Safe to repeat: rows that are
+    no longer pending are only given their PDF if they lack one."""
+    with transaction.atomic():
+        # Rows are locked in primary-key order, then counters in office order:
+        # two overlapping batches wait for each other instead of deadlocking.
+        certificates = list(
+            Certificate.objects.select_for_update(of=("self",))
+            .filter(pk__in=list(certificate_ids))
+            .order_by("pk")
+        )
+        pending = [c for c in certificates if c.status == Certificate.Status.PENDING]
+        if pending:
+            _fill_and_number(pending, issued_at)
+            _log_issued(pending, "certificates.issue")
+            _test_delay("issue")
+    certificates_store_pdfs(certificates=certificates)
+    return certificates
 
 
 def certificate_issue(
     *, certificate: Certificate, issued_at: datetime.datetime
 ) -> Certificate:
-    """Number and fill a pending certificate, then store its PDF. Safe to repeat."""
-    with transaction.atomic():
-        certificate = Certificate.objects.select_for_update(of=("self",)).get(
-            pk=certificate.pk
-        )
-        if certificate.status == Certificate.Status.PENDING:
-            facts = sources.completion_facts(certificate.completion_id)
-            _fill_and_number(certificate, facts, issued_at)
-            log(certificate, "certificates.issue", data={"number": certificate.number})
-            _test_delay("issue")
-    certificate_store_pdf(certificate=certificate)
-    return certificate
+    """Number and fill one pending certificate, then store its PDF. Safe to repeat."""
+    (issued,) = certificates_issue(
+        certificate_ids=[certificate.pk], issued_at=issued_at
+    )
+    return issued
 
 
 def _test_delay(stage: str) -> None:
@@ -223,18 +357,32 @@ def _pdf_name(certificate: Certificate) -> str:
     return f"certificates/{certificate.year}/{certificate.credential_id}.pdf"
 
 
+def certificates_store_pdfs(*, certificates: list[Certificate]) -> None:
+    """Render and store the PDFs of issued certificates that have none yet; the
+    stored names are written in one UPDATE."""
+    stored: dict[int, str] = {}
+    for certificate in certificates:
+        if certificate.status == Certificate.Status.PENDING or certificate.pdf:
+            continue
+        data = render_certificate(certificate)
+        _test_delay("render")
+        name = _pdf_name(certificate)
+        if default_storage.exists(name):  # left by a worker killed after storing
+            default_storage.delete(name)
+        stored[certificate.pk] = default_storage.save(name, ContentFile(data))
+        certificate.pdf.name = stored[certificate.pk]
+    if stored:
+        Certificate.objects.filter(pk__in=stored, pdf="").update(
+            pdf=Case(
+                *(When(pk=pk, then=Value(name)) for pk, name in stored.items()),
+                output_field=CharField(),
+            )
+        )
+
+
 def certificate_store_pdf(*, certificate: Certificate) -> None:
     """Render and store the PDF unless it is already stored."""
-    if certificate.status == Certificate.Status.PENDING or certificate.pdf:
-        return
-    data = render_certificate(certificate)
-    _test_delay("render")
-    name = _pdf_name(certificate)
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    name = default_storage.save(name, ContentFile(data))
-    Certificate.objects.filter(pk=certificate.pk, pdf="").update(pdf=name)
-    certificate.pdf.name = name
+    certificates_store_pdfs(certificates=[certificate])
 
 
 def certificate_pdf_bytes(*, certificate: Certificate) -> bytes:
@@ -304,8 +452,7 @@ def certificate_reissue(
             replaces=old,
             last_enqueued_at=now,
         )
-        facts = sources.completion_facts(old.completion_id)
-        _fill_and_number(new, facts, now)
+        _fill_and_number([new], now)
         log(
             new,
             "certificates.reissue",

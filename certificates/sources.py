@@ -29,28 +29,12 @@ class CertificateFacts:
     validity_months: int | None
 
 
-def facts_from_completion(completion: CourseCompletion) -> CertificateFacts:
-    """Needs `enrolment__user` and `enrolment__course` loaded (`completion_facts`)."""
-    enrolment = completion.enrolment
-    user, course = enrolment.user, enrolment.course
-    return CertificateFacts(
-        user_id=user.pk,
-        holder_name=user.full_name or user.email,
-        nip=user.nip or "",
-        office_id=user.office_id,
-        course_id=course.pk,
-        course_title=course.title,
-        hours=course.hours,
-        completed_on=timezone.localdate(completion.completed_at),
-        score=completion.score,
-        validity_months=course.certificate_validity_months,
-    )
-
-
-def completion_facts(completion_id: int) -> CertificateFacts:
-    """One query, plain values: this runs for every certificate issued, and
-    building a user and a (multi-table) course page costs more than the SQL."""
-    row = CourseCompletion.objects.values(
+def completions_facts(completion_ids: list[int]) -> dict[int, CertificateFacts]:
+    """The facts of each completion by id, in one query of plain values: this
+    runs for every certificate issued, and building users and (multi-table)
+    course pages would cost more than the SQL."""
+    rows = CourseCompletion.objects.filter(pk__in=completion_ids).values(
+        "pk",
         "completed_at",
         "score",
         "enrolment__user_id",
@@ -62,19 +46,23 @@ def completion_facts(completion_id: int) -> CertificateFacts:
         "enrolment__course__title",
         "enrolment__course__hours",
         "enrolment__course__certificate_validity_months",
-    ).get(pk=completion_id)
-    return CertificateFacts(
-        user_id=row["enrolment__user_id"],
-        holder_name=row["enrolment__user__full_name"] or row["enrolment__user__email"],
-        nip=row["enrolment__user__nip"] or "",
-        office_id=row["enrolment__user__office_id"],
-        course_id=row["enrolment__course_id"],
-        course_title=row["enrolment__course__title"],
-        hours=row["enrolment__course__hours"],
-        completed_on=timezone.localdate(row["completed_at"]),
-        score=row["score"],
-        validity_months=row["enrolment__course__certificate_validity_months"],
     )
+    return {
+        row["pk"]: CertificateFacts(
+            user_id=row["enrolment__user_id"],
+            holder_name=row["enrolment__user__full_name"]
+            or row["enrolment__user__email"],
+            nip=row["enrolment__user__nip"] or "",
+            office_id=row["enrolment__user__office_id"],
+            course_id=row["enrolment__course_id"],
+            course_title=row["enrolment__course__title"],
+            hours=row["enrolment__course__hours"],
+            completed_on=timezone.localdate(row["completed_at"]),
+            score=row["score"],
+            validity_months=row["enrolment__course__certificate_validity_months"],
+        )
+        for row in rows
+    }
 
 
 def completion_user_id(completion: CourseCompletion) -> int:

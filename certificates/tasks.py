@@ -11,22 +11,32 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from . import services
-from .models import Certificate, CertificateBundle
+from .models import CertificateBundle
+
+_ISSUE_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(**_ISSUE_OPTIONS)
 def certificate_issue_task(certificate_id: int) -> None:
-    # Only the id is needed here: the service re-reads the row under a lock.
-    certificate = Certificate.objects.only("pk").filter(pk=certificate_id).first()
-    if certificate is None:
-        return
-    services.certificate_issue(certificate=certificate, issued_at=timezone.now())
+    # The service re-reads the row under a lock; a deleted row is simply absent.
+    services.certificates_issue(
+        certificate_ids=[certificate_id], issued_at=timezone.now()
+    )
+
+
+@shared_task(**_ISSUE_OPTIONS)
+def certificates_issue_batch_task(certificate_ids: list[int]) -> None:
+    """Up to `services.ISSUE_BATCH_SIZE` certificates in one transaction (the
+    sweep's way of draining a backlog)."""
+    services.certificates_issue(
+        certificate_ids=certificate_ids, issued_at=timezone.now()
+    )
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

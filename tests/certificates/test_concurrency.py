@@ -74,7 +74,7 @@ def test_numbers_neither_repeat_nor_skip_when_issued_in_parallel(no_enqueue):
     def issue(certificate):
         return services.certificate_issue(certificate=certificate, issued_at=now).pk
 
-    with mock.patch("certificates.services.certificate_store_pdf"):
+    with mock.patch("certificates.services.certificates_store_pdfs"):
         in_threads(issue, pending)
     for place, count in ((office, 40), (other, 10)):
         issued = Certificate.objects.filter(office=place)
@@ -83,6 +83,34 @@ def test_numbers_neither_repeat_nor_skip_when_issued_in_parallel(no_enqueue):
         )
         assert issued.values("number").distinct().count() == count
         assert CertificateCounter.objects.get(office=place).last_serial == count
+
+
+def test_overlapping_batches_in_parallel_neither_deadlock_nor_skip(no_enqueue):
+    # Batches share certificates and offices, each listing its ids in a different
+    # order: rows are locked in key order and counters in office order, so the
+    # workers wait for each other instead of deadlocking, and each certificate
+    # gets exactly one number.
+    offices = [factories.OfficeFactory(name=f"KPU Kabupaten {i}") for i in range(3)]
+    course = factories.course()
+    pending = []
+    for office in offices:
+        pending += pending_certificates(8, office, course)
+    ids = [c.pk for c in pending]
+    batches = [ids[i::3] + ids[: 6 * (i + 1)][::-1] for i in range(3)] + [ids[::-1]]
+    now = timezone.now()
+    with mock.patch("certificates.services.certificates_store_pdfs"):
+        in_threads(
+            lambda batch: services.certificates_issue(
+                certificate_ids=batch, issued_at=now
+            ),
+            batches,
+            workers=4,
+        )
+    for office in offices:
+        issued = Certificate.objects.filter(office=office, status="issued")
+        assert sorted(issued.values_list("serial", flat=True)) == list(range(1, 9))
+        assert CertificateCounter.objects.get(office=office).last_serial == 8
+    assert Certificate.objects.filter(status="pending").count() == 0
 
 
 def test_the_same_certificate_issued_by_many_workers_at_once_gets_one_number(

@@ -5,7 +5,9 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
@@ -226,9 +228,70 @@ class OutboxAndSweepTests(TestCase):
         # Issued now: the next sweep has nothing to do.
         assert services.certificates_sweep(now=later + services.STALE_AFTER * 2) == 0
 
+    def test_the_sweep_drains_a_backlog_in_batches(self):
+        from kombu.exceptions import OperationalError
+
+        learners = [factories.UserFactory(office=self.office) for _ in range(5)]
+        with (
+            mock.patch.object(
+                tasks.certificate_issue_task,
+                "delay",
+                side_effect=OperationalError("down"),
+            ),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            for learner in learners:
+                factories.completion(user=learner, course_page=self.course)
+        later = timezone.now() + services.STALE_AFTER + datetime.timedelta(minutes=1)
+        batches = []
+        real_delay = tasks.certificates_issue_batch_task.delay
+        with (
+            mock.patch.object(services, "ISSUE_BATCH_SIZE", 2),
+            mock.patch.object(
+                tasks.certificates_issue_batch_task,
+                "delay",
+                side_effect=lambda ids: batches.append(ids) or real_delay(ids),
+            ),
+        ):
+            assert services.certificates_sweep(now=later) == 5
+        assert [len(batch) for batch in batches] == [2, 2, 1]
+        issued = Certificate.objects.filter(status="issued").order_by("serial")
+        assert list(issued.values_list("serial", flat=True)) == [1, 2, 3, 4, 5]
+        assert all(c.pdf for c in issued)
+        assert ModelLogEntry.objects.filter(action="certificates.issue").count() == 5
+
+    def test_issuing_a_batch_takes_a_fixed_number_of_queries(self):
+        other = factories.OfficeFactory(name="KPU Kota Denpasar", level="city")
+
+        def pending(count):
+            ids = []
+            with mock.patch("certificates.services._send_issue_task"):
+                for i in range(count):
+                    learner = factories.UserFactory(
+                        office=self.office if i % 2 else other
+                    )
+                    completion = factories.completion(
+                        user=learner, course_page=self.course
+                    )
+                    ids.append(Certificate.objects.get(completion=completion).pk)
+            return ids
+
+        def queries(ids):
+            with (
+                mock.patch("certificates.services.certificates_store_pdfs"),
+                CaptureQueriesContext(connection) as context,
+            ):
+                services.certificates_issue(certificate_ids=ids, issued_at=NOW)
+            return len(context)
+
+        small, large = queries(pending(2)), queries(pending(12))
+        # Lock, facts, offices, layouts, a counter per office, update, audit log.
+        assert small == large
+        assert Certificate.objects.filter(status="issued").count() == 14
+
     def test_an_eager_task_that_fails_does_not_break_the_learners_request(self):
         failing = mock.patch(
-            "certificates.services.certificate_issue", side_effect=RuntimeError("bug")
+            "certificates.services.certificates_issue", side_effect=RuntimeError("bug")
         )
         logs = self.assertLogs("certificates.services", "ERROR")
         with failing, logs, self.captureOnCommitCallbacks(execute=True):
