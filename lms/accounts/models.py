@@ -30,6 +30,12 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+# What an erased account keeps instead of a name and an address (docs/privacy.md).
+# ".invalid" is reserved (RFC 2606): the placeholder can never receive mail.
+ERASED_NAME = "Pengguna dihapus"
+ERASED_EMAIL_DOMAIN = "akun-dihapus.invalid"
+
+
 class User(AbstractUser):
     class EmploymentType(models.TextChoices):
         PNS = "pns", "PNS"
@@ -113,6 +119,11 @@ class User(AbstractUser):
     @property
     def is_intern(self) -> bool:
         return self.employment_type in self.INTERN_TYPES
+
+    @property
+    def is_erased(self) -> bool:
+        """Anonymised on request (lms.accounts.services.account_erase)."""
+        return self.email.endswith("@" + ERASED_EMAIL_DOMAIN)
 
     def clean(self):
         super().clean()

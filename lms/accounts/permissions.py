@@ -33,3 +33,11 @@ def staff_import_for_user_or_404(user, pk) -> StaffImport:
 def user_can_be_invited_again(member: User) -> bool:
     """Only someone who has never signed in: the link would set a new password."""
     return member.is_active and member.last_login is None
+
+
+def user_can_erase_account(actor, account: User) -> bool:
+    """Everyone may erase their own account; an administrator anyone else's.
+    Coordinators may not: an account is more than its membership of an office."""
+    if not actor.is_authenticated or account.is_erased:
+        return False
+    return actor.pk == account.pk or user_is_admin(actor)

@@ -1,6 +1,8 @@
-"""State changes on accounts: staff imports, invitations, addresses vouched for."""
+"""State changes on accounts: staff imports, invitations, addresses vouched for,
+the export of one's own data and erasure on request."""
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from allauth.account.forms import default_token_generator
@@ -14,8 +16,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 
-from .models import StaffImport, User
+from . import personal_data
+from .models import ERASED_EMAIL_DOMAIN, ERASED_NAME, StaffImport, User
 from .staff_import import Action, check_rows
 
 
@@ -215,3 +219,101 @@ def user_email_vouch(*, user: User) -> None:
     elif not (address.verified and address.primary):
         address.verified = address.primary = True
         address.save(update_fields=["verified", "primary"])
+
+
+# --- One's own data: export and erasure (docs/privacy.md) ------------------------
+
+EXPORT_FORMAT = "akademi-ppid.personal-data"
+EXPORT_VERSION = 1
+
+
+def account_data_export(*, user: User, now: datetime) -> dict:
+    """Everything the apps hold about `user`, one section per app (see
+    personal_data); dates and decimals are left to the JSON encoder."""
+    document: dict = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "generated_at": now,
+    }
+    for part in personal_data.registered():
+        document[part.section] = part.export(user)
+    return document
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    erased: bool  # False: the account had been erased already
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _anonymise(user: User) -> None:
+    user.email = f"deleted-{user.pk}@{ERASED_EMAIL_DOMAIN}"
+    user.full_name = ERASED_NAME
+    user.nip = ""
+    user.intern_start = user.intern_end = None
+    user.office = None
+    user.language = ""
+    user.invited_by = None
+    user.invited_at = None
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+
+
+def account_erase(*, account: User, actor: User) -> ErasureResult:
+    """Erase a person's data on request, in one transaction; safe to repeat.
+
+    Each app deletes what is only personal (personal_data, in reverse
+    INSTALLED_APPS order) and keeps its records (issued certificates); then the
+    account is anonymised and deactivated, the action logged without personal
+    data, and a notice sent to the old address once the erasure has committed.
+    Who may ask is the caller's question (permissions.user_can_erase_account).
+    """
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=account.pk)
+        if locked.is_erased:
+            return ErasureResult(erased=False)
+        notice = {
+            "email": locked.email,
+            "name": locked.full_name,
+            "language": locked.language or settings.LANGUAGE_CODE,
+        }
+        counts: Counter[str] = Counter()
+        for part in reversed(personal_data.registered()):
+            counts.update(part.erase(locked))
+        _anonymise(locked)
+        log(
+            locked,
+            "accounts.erase",
+            user=actor,
+            data={
+                "requested_by": "self" if actor.pk == locked.pk else "administrator",
+                "counts": dict(counts),
+            },
+        )
+        transaction.on_commit(lambda: _enqueue_erasure_notice(**notice), robust=True)
+    account.refresh_from_db()
+    return ErasureResult(erased=True, counts=dict(counts))
+
+
+def _enqueue_erasure_notice(**notice) -> None:
+    from .tasks import send_erasure_notice
+
+    send_erasure_notice.delay(notice["email"], notice["name"], notice["language"])
+
+
+def erasure_notice_send(*, email: str, name: str, language: str) -> None:
+    """Tell the old address that the account is gone and what was kept."""
+    context = {
+        "name": name,
+        "signup_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        + reverse("account_signup"),
+        "verify_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        + reverse("certificates:verify"),
+    }
+    with translation.override(language):
+        subject = render_to_string("accounts/email/erasure_subject.txt", context)
+        body = render_to_string("accounts/email/erasure_message.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [email])

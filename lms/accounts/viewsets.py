@@ -3,6 +3,7 @@ type, internship dates, coordinator scopes and groups (the "Instruktur" group
 makes an instructor). Installed through `WagtailUsersConfig` (see apps.py)."""
 
 import django_filters
+from django.core.exceptions import PermissionDenied
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
@@ -14,7 +15,8 @@ from lms.offices.services import coordinator_scopes_set
 
 from .forms import AdminUserCreationForm, AdminUserEditForm
 from .models import User
-from .services import invitations_enqueue, user_email_vouch
+from .permissions import user_can_erase_account
+from .services import account_erase, invitations_enqueue, user_email_vouch
 
 
 class UserFilterSet(wagtail_users.UserFilterSet):
@@ -110,6 +112,32 @@ class EditView(wagtail_users.EditView):
         return user
 
 
+class DeleteView(wagtail_users.DeleteView):
+    """The admin's "Delete" erases the person's data (services.account_erase) and
+    keeps an anonymised, disabled account, so that certificates issued to them
+    stay verifiable (docs/privacy.md). Administrators only, never one's own
+    account here (the account area has its own form)."""
+
+    success_message = _(
+        "The account has been deleted: personal data removed, issued certificates kept."
+    )
+
+    def dispatch(self, request, *args, **kwargs):
+        if not user_can_erase_account(request.user, self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_usage_url(self):
+        # Nothing is deleted that another row protects; no usage to weigh up.
+        return None
+
+    def get_success_message(self):
+        return str(self.success_message)
+
+    def delete_action(self):
+        account_erase(account=self.object, actor=self.request.user)
+
+
 class UserViewSet(wagtail_users.UserViewSet):
     ordering = "full_name"
     filterset_class = UserFilterSet
@@ -117,8 +145,10 @@ class UserViewSet(wagtail_users.UserViewSet):
     index_view_class = IndexView
     add_view_class = CreateView
     edit_view_class = EditView
+    delete_view_class = DeleteView
     create_template_name = "accounts/admin/user_create.html"
     edit_template_name = "accounts/admin/user_edit.html"
+    delete_template_name = "accounts/admin/user_delete.html"
 
     def get_form_class(self, for_update=False):
         return AdminUserEditForm if for_update else AdminUserCreationForm
