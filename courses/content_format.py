@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from lms import kip
+from lms import kip, safe_yaml
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PREFIXED_RE = re.compile(r"^([0-9]+)-(.+)$")
@@ -36,7 +36,7 @@ REGIMES = ("general", "election")
 
 class ContentError(ValueError):
     def __init__(self, path: Path | str, message: str, line: int | None = None):
-        self.path, self.line = Path(path), line
+        self.path, self.line, self.message = Path(path), line, message
         where = f"{path}:{line}" if line else f"{path}"
         super().__init__(f"{where}: {message}")
 
@@ -98,7 +98,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     except ValueError as exc:
         raise ContentError(path, "front matter is not closed by a --- line", 1) from exc
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end]))
+        meta = safe_yaml.load("\n".join(lines[1:end]))
     except yaml.YAMLError as exc:
         raise ContentError(path, f"front matter is not valid YAML: {exc}", 1) from exc
     if not isinstance(meta, dict):
@@ -355,7 +355,7 @@ def parse_body(text: str, path: Path, first_line: int) -> tuple[tuple[str, Any],
                 blocks.append(("markdown", chunk))
             continue
         try:
-            data = yaml.safe_load(chunk)
+            data = safe_yaml.load(chunk)
         except (yaml.YAMLError, ValueError) as exc:
             raise ContentError(
                 path, f"```{kind} block is not valid YAML: {exc}", line

@@ -44,3 +44,12 @@ def enrolment_for_user_or_404(user, course: CoursePage) -> Enrolment:
     return get_object_or_404(
         Enrolment.objects.select_related("course"), user=user, course=course
     )
+
+
+def user_can_import_courses(user, catalogue) -> bool:
+    """Whether `user` may upload course packages: the importer creates and
+    publishes pages under the catalogue, so it takes both page permissions there."""
+    if catalogue is None or not user.is_authenticated:
+        return False
+    permissions = catalogue.permissions_for_user(user)
+    return permissions.can_add_subpage() and permissions.can_publish_subpage()

@@ -621,3 +621,53 @@ def course_import(*, spec, catalogue, user=None) -> ImportReport:
                 page.unpublish(user=user)
                 report.unpublished += 1
     return report
+
+
+def course_package_import(*, specs, catalogue, user=None) -> list[ImportReport]:
+    """Import the courses of one uploaded package: all of them, or none.
+
+    `import_course` gives each course its own transaction; an upload is one
+    action of one person, so a failure in its third course undoes the first two.
+    """
+    with transaction.atomic():
+        return [
+            course_import(spec=spec, catalogue=catalogue, user=user) for spec in specs
+        ]
+
+
+def lesson_replace(*, course: CoursePage, lesson, catalogue, user=None) -> ImportReport:
+    """Replace one lesson of `course` (a `content_format.LessonSpec`) through the
+    course importer: the course is exported, the lesson swapped, the result
+    imported, so the lesson keeps its page, its place and learners' progress."""
+    from dataclasses import replace
+
+    from .selectors import NotExportable, course_export_spec
+
+    try:
+        spec = course_export_spec(course)
+    except NotExportable as exc:
+        raise ValidationError(
+            _("The course has content the course format cannot hold (%(detail)s).")
+            % {"detail": exc}
+        ) from exc
+    if lesson.slug not in {existing.slug for existing in spec.lessons}:
+        raise ValidationError(
+            _(
+                "The course %(course)s has no published lesson %(slug)s. To add "
+                "lessons, upload the whole course as a .zip."
+            )
+            % {"course": course.title, "slug": lesson.slug}
+        )
+    modules = tuple(
+        replace(
+            module,
+            lessons=tuple(
+                lesson if existing.slug == lesson.slug else existing
+                for existing in module.lessons
+            ),
+        )
+        for module in spec.modules
+    )
+    return course_import(
+        spec=replace(spec, modules=modules), catalogue=catalogue, user=user
+    )

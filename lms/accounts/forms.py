@@ -1,16 +1,25 @@
-"""Forms: allauth sign-up additions, the profile, the staff import upload and the
-Wagtail user admin."""
+"""Forms: allauth sign-up additions, the profile, deleting one's account, the staff
+import upload and the Wagtail user admin."""
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from lms.offices.models import CoordinatorScope, Office
+from lms.uploads import (
+    check_extension,
+    check_size,
+    head_of,
+    refuse_binary,
+    size_text,
+    sniff,
+)
 
 from .adapter import email_domain_allowed, signup_domain_error
 from .models import User
-from .staff_csv import MAX_BYTES, StaffCsvError, parse_staff_csv
+from .staff_csv import StaffCsvError, parse_staff_csv
 from .validators import normalise_nip, validate_nip
 
 
@@ -101,21 +110,55 @@ class ProfileForm(forms.ModelForm):
         return nip
 
 
+class AccountEraseForm(forms.Form):
+    """Deleting one's own account: the password again, and an explicit yes."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that my account and learning records will be deleted "
+            "and that this cannot be undone."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."))
+        return password
+
+
 class StaffImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("UTF-8, comma or semicolon separated, at most 1 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "UTF-8, comma or semicolon separated, at most %(size)s."
+        ) % {"size": size_text(settings.LMS_STAFF_IMPORT_MAX_BYTES)}
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than 1 MB. Split it into smaller files.")
-            )
+        limit = settings.LMS_STAFF_IMPORT_MAX_BYTES
+        check_size(upload, limit=limit)
+        head = head_of(upload)
+        # Spreadsheets (zip, old Office) get parse_staff_csv's "save as CSV" advice.
+        if sniff(head) not in ("zip", "ole"):
+            refuse_binary(head, expected=_("a CSV file"))
+            check_extension(upload, allowed=("csv", "txt"))
         try:
-            self.rows = parse_staff_csv(upload.read())
+            self.rows = parse_staff_csv(upload.read(), max_bytes=limit)
         except StaffCsvError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return upload

@@ -58,7 +58,7 @@ def _normalise_header(value: str) -> str:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith(b"PK\x03\x04"):
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
         raise StaffCsvError(
             _(
                 "This is an Excel workbook, not a CSV file. In Excel choose "

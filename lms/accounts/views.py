@@ -1,28 +1,40 @@
-"""Account pages the project adds to allauth's (the profile) and the coordinator's
-staff import and invitations."""
+"""Account pages the project adds to allauth's (the profile, one's own data and
+deleting the account) and the coordinator's staff import and invitations."""
 
 import csv
+import json
 
+from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from lms.offices.permissions import offices_visible_to, require_staff_manager
+from lms.uploads import size_text
 
-from .forms import ProfileForm, StaffImportUploadForm
+from .forms import AccountEraseForm, ProfileForm, StaffImportUploadForm
 from .models import StaffImport
 from .permissions import (
     staff_import_for_user_or_404,
     staff_member_for_user_or_404,
     user_can_be_invited_again,
+    user_can_erase_account,
 )
 from .selectors import skipped_rows, staff_import_preview
 from .services import (
     StaffImportError,
+    account_data_export,
+    account_erase,
     invitations_enqueue,
     staff_import_cancel,
     staff_import_confirm,
@@ -42,6 +54,48 @@ def profile(request):
 
 
 @login_required
+@require_GET
+def my_data(request):
+    return render(request, "accounts/my_data.html")
+
+
+@login_required
+@require_GET
+@never_cache
+def my_data_download(request):
+    now = timezone.now()
+    document = account_data_export(user=request.user, now=now)
+    response = HttpResponse(
+        json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    name = f"data-saya-akademi-ppid-{timezone.localdate(now).isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@never_cache
+def account_delete(request):
+    """GET: what deletion means and the form; POST: erase, sign out, say so."""
+    if not user_can_erase_account(request.user, request.user):
+        raise PermissionDenied
+    # Typing the password again is limited like changing it (allauth's limit),
+    # so that a borrowed session cannot be used to guess it here.
+    if request.method == "POST" and not ratelimit.consume(
+        request, action="change_password", user=request.user
+    ):
+        messages.error(request, _("Too many attempts. Wait a minute and try again."))
+        return redirect("accounts:account_delete")
+    form = AccountEraseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        account_erase(account=request.user, actor=request.user)
+        logout(request)
+        return render(request, "accounts/account_deleted.html")
+    return render(request, "accounts/account_delete.html", {"form": form})
+
+
+@login_required
 def staff_import_upload(request):
     require_staff_manager(request.user)
     form = StaffImportUploadForm(request.POST or None, request.FILES or None)
@@ -53,7 +107,11 @@ def staff_import_upload(request):
     return render(
         request,
         "accounts/staff_import_upload.html",
-        {"form": form, "max_rows": MAX_ROWS},
+        {
+            "form": form,
+            "max_rows": MAX_ROWS,
+            "max_size": size_text(settings.LMS_STAFF_IMPORT_MAX_BYTES),
+        },
     )
 
 

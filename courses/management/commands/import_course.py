@@ -1,10 +1,14 @@
-"""manage.py import_course PATH — import one course directory, or a directory of them.
+"""manage.py import_course PATH — import one course directory, a directory of them,
+or a .zip of either (a course package, as the admin's upload takes).
 
 The format is docs/course-format.md. Idempotent: pages are matched by slug and
 updated in place (learners' progress is kept); lessons no longer in the files are
-unpublished. Each course is imported in its own transaction.
+unpublished. Each course is imported in its own transaction. The files pass the
+upload's checks first (courses.package: sizes, number of files, links, file
+types, UTF-8), with the LMS_COURSE_UPLOAD_* limits.
 """
 
+import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -12,6 +16,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from courses.content_format import ContentError, read_courses
 from courses.models import CourseIndexPage, CoursePage
+from courses.package import (
+    PackageError,
+    PackageLimits,
+    check_directory,
+    extract_zip,
+    package_root,
+)
 from courses.services import course_import
 
 
@@ -20,7 +31,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "path", type=Path, help="a course directory or a directory of courses"
+            "path",
+            type=Path,
+            help="a course directory, a directory of courses, or a .zip of either",
         )
         parser.add_argument(
             "--dry-run",
@@ -37,10 +50,26 @@ class Command(BaseCommand):
         known = frozenset(
             CoursePage.objects.child_of(catalogue).values_list("slug", flat=True)
         )
-        try:
-            specs = read_courses(path, known_slugs=known)
-        except ContentError as exc:
-            raise CommandError(str(exc)) from exc
+        limits = PackageLimits.from_settings()
+        with tempfile.TemporaryDirectory(prefix="import-course-") as work:
+            try:
+                if path.is_file() and path.suffix.lower() == ".zip":
+                    if path.stat().st_size > limits.max_bytes:
+                        raise CommandError(
+                            f"{path} is larger than LMS_COURSE_UPLOAD_MAX_BYTES "
+                            f"({limits.max_bytes} bytes)."
+                        )
+                    unpacked = Path(work) / "package"
+                    unpacked.mkdir()
+                    extract_zip(path, unpacked, limits=limits)
+                    path = package_root(unpacked)
+                elif path.is_dir():
+                    check_directory(path, limits=limits)
+                specs = read_courses(path, known_slugs=known)
+            except PackageError as exc:
+                raise CommandError(str(exc)) from exc
+            except ContentError as exc:
+                raise CommandError(str(exc)) from exc
         if dry_run:
             for spec in specs:
                 self.stdout.write(f"{spec.slug}: {spec.title}")
