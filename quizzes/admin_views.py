@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -34,21 +35,46 @@ def _require_bank(request):
         raise PermissionDenied
 
 
+def bank_file_message(exc: BankFileError) -> str:
+    """Why a bank file was refused, in the reader's language."""
+    reasons = {
+        "too_large": _("The file is too large."),
+        "unsafe_xml": _(
+            "The file declares a DTD, entities or external references. These are "
+            "refused because they can be used to attack the server; Moodle does "
+            "not need them."
+        ),
+        "malformed_xml": _(
+            "The file is not well-formed XML (it may be cut off or damaged): %(detail)s"
+        ),
+        "not_moodle": _(
+            "The file is not Moodle XML (the root element must be <quiz>)."
+        ),
+        "bad_yaml": _("The file is not valid YAML: %(detail)s"),
+        "yaml_aliases": _(
+            "The file uses YAML anchors or aliases (&name, *name), which are refused."
+        ),
+        "no_questions": _("A YAML bank file needs a 'questions' list."),
+    }
+    return reasons.get(exc.code, str(exc)) % {"detail": exc.detail}
+
+
 def bank_import_view(request):
     _require_bank(request)
     report, error = None, None
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read(5 * 1024 * 1024 + 1)
+        limit = settings.LMS_QUESTION_IMPORT_MAX_BYTES
+        data = upload.read(limit + 1)
         try:
             bank = (
                 parse_bank_yaml(data)
                 if upload.name.lower().endswith((".yaml", ".yml"))
-                else parse_moodle_xml(data)
+                else parse_moodle_xml(data, max_bytes=limit)
             )
         except BankFileError as exc:
-            error = str(exc)
+            error = bank_file_message(exc)
         else:
             report = services.bank_import(
                 bank=bank, category=form.cleaned_data["category"]

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .interchange import MAX_BYTES, ParsedChoice, ParsedQuestion, validate
+from lms.uploads import (
+    check_extension,
+    check_size,
+    head_of,
+    refuse_binary,
+    size_text,
+)
+
+from .interchange import ParsedChoice, ParsedQuestion, validate
 from .models import QuestionCategory
 
 
@@ -47,17 +57,14 @@ class QuestionForm(WagtailAdminModelForm):
 
         reason = validate(parsed, kip_check=_kip_check)
         if reason:
-            raise forms.ValidationError(reason)
+            raise forms.ValidationError(reason.translated(gettext))
         return cleaned
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_(
-            "Moodle XML (.xml) or the platform's YAML bank format (.yaml), "
-            "at most 5 MB."
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,.yaml,.yml"}),
     )
     category = forms.ModelChoiceField(
         label=_("Put every question in this category"),
@@ -66,10 +73,19 @@ class ImportForm(forms.Form):
         help_text=_("Empty: use the categories named in the file."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Moodle XML (.xml) or the platform's YAML bank format (.yaml), "
+            "at most %(size)s."
+        ) % {"size": size_text(settings.LMS_QUESTION_IMPORT_MAX_BYTES)}
+
     def clean_file(self):
+        """Size, name and content before any parser sees the file."""
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        check_size(upload, limit=settings.LMS_QUESTION_IMPORT_MAX_BYTES)
+        check_extension(upload, allowed=("xml", "yaml", "yml"))
+        refuse_binary(head_of(upload), expected=_("a Moodle XML or YAML file"))
         return upload
 
 

@@ -34,6 +34,7 @@ import datetime
 import html
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - building only; parsing uses defusedxml
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import defusedxml.ElementTree as SafeET
@@ -53,7 +54,70 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 class BankFileError(ValueError):
-    """The whole file is unusable (too big, not XML, unsafe XML, bad YAML)."""
+    """The whole file is unusable (too big, not XML, unsafe XML, bad YAML).
+
+    `code` says which (too_large, unsafe_xml, malformed_xml, not_moodle, bad_yaml,
+    yaml_aliases, no_questions) so that a view can explain it in the reader's
+    language; `detail` is the parser's own words, where it has some.
+    """
+
+    def __init__(self, message: str, *, code: str, detail: str = ""):
+        super().__init__(message)
+        self.code, self.detail = code, detail
+
+
+def gettext_noop(message: str) -> str:
+    """Mark `message` for the translation catalogue, untranslated.
+
+    makemessages finds messages by this name; this module has no Django, so
+    whoever shows a `Reason` translates it then (`Reason.translated`).
+    """
+    return message
+
+
+class Reason(str):
+    """An import message: the English text, plus what it takes to translate it.
+
+    `message` is the catalogue's msgid with `%(name)s` fields, `params` their
+    values (a Reason among them is translated too). As a str it is the English
+    text, for logs and the command line.
+    """
+
+    message: str
+    params: dict
+
+    def __new__(cls, message: str, **params) -> Reason:
+        text = message % {k: str(v) for k, v in params.items()} if params else message
+        reason = super().__new__(cls, text)
+        reason.message, reason.params = message, params
+        return reason
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        text = gettext(self.message)
+        if not self.params:
+            return text
+        return text % {
+            k: v.translated(gettext) if isinstance(v, Reason) else v
+            for k, v in self.params.items()
+        }
+
+
+def question_message(index: int, name: str, reason: str) -> Reason:
+    """'question 3 'Name': why' — a rejection of, or a warning about, a question."""
+    return Reason(
+        gettext_noop("question %(index)s '%(name)s': %(reason)s"),
+        index=index,
+        name=name,
+        reason=reason,
+    )
+
+
+class QuestionRefused(ValueError):
+    """A question in the file cannot be read; `reason` says why."""
+
+    def __init__(self, reason: Reason):
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass
@@ -90,7 +154,7 @@ class ParsedQuestion:
     kip_step: str = ""
     kip_start: datetime.date | None = None
     kip_regime: str = "general"
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Reason] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -100,7 +164,12 @@ class Rejection:
     reason: str
 
     def __str__(self) -> str:
-        return f"question {self.index} '{self.name}': {self.reason}"
+        return str(self.message)
+
+    @property
+    def message(self) -> Reason:
+        """The whole line, 'question 3 'Name': why', translatable."""
+        return question_message(self.index, self.name, self.reason)
 
 
 @dataclass
@@ -109,55 +178,81 @@ class ParsedBank:
     rejected: list[Rejection] = field(default_factory=list)
 
 
-def validate(q: ParsedQuestion, *, kip_check=None) -> str | None:
+def validate(q: ParsedQuestion, *, kip_check=None) -> Reason | None:
     """The first reason `q` cannot be imported, or None.
 
     `kip_check(step, start, regime)` raises ValueError when the legal engine cannot
     compute the date (passed in to keep this module free of the engine's data).
     """
     if not q.name.strip():
-        return "the question has no name"
+        return Reason(gettext_noop("the question has no name"))
     if not q.text.strip():
-        return "the question has no text"
+        return Reason(gettext_noop("the question has no text"))
     if q.kind not in scoring.KINDS:
-        return f"type {q.kind} is not supported"
+        return Reason(gettext_noop("type %(kind)s is not supported"), kind=q.kind)
     if q.marker not in MARKERS:
-        return f"unknown reliability marker {q.marker!r} (use V, S or R)"
+        return Reason(
+            gettext_noop("unknown reliability marker %(marker)s (use V, S or R)"),
+            marker=repr(q.marker),
+        )
     if q.points < 1:
-        return "points must be at least 1"
+        return Reason(gettext_noop("points must be at least 1"))
     right = [c for c in q.choices if c.is_correct]
     if q.kind in (scoring.SINGLE, scoring.MULTIPLE):
         if len(q.choices) < 2:
-            return "a choice question needs at least two options"
+            return Reason(gettext_noop("a choice question needs at least two options"))
         if not right:
-            return "no option is marked right"
+            return Reason(gettext_noop("no option is marked right"))
         if any(not c.text.strip() for c in q.choices):
-            return "an option has no text"
+            return Reason(gettext_noop("an option has no text"))
     elif q.kind == scoring.TRUE_FALSE:
         if len(q.choices) != 2 or len(right) != 1:
-            return "a true/false question needs exactly one right answer of two"
+            return Reason(
+                gettext_noop(
+                    "a true/false question needs exactly one right answer of two"
+                )
+            )
     elif q.kind == scoring.ORDERING:
         if len(q.choices) < 2 or any(not c.text.strip() for c in q.choices):
-            return "an ordering question needs at least two steps with text"
+            return Reason(
+                gettext_noop("an ordering question needs at least two steps with text")
+            )
     elif q.kind == scoring.MATCHING:
         premises = [c for c in q.choices if c.text.strip()]
         if len(premises) < 2:
-            return "a matching question needs at least two premises"
+            return Reason(
+                gettext_noop("a matching question needs at least two premises")
+            )
         if any(not c.match_text.strip() for c in q.choices):
-            return "every premise needs an answer"
+            return Reason(gettext_noop("every premise needs an answer"))
     elif q.kind == scoring.SHORT:
         if not [c for c in q.choices if c.text.strip()]:
-            return "a short-answer question needs at least one accepted answer"
+            return Reason(
+                gettext_noop(
+                    "a short-answer question needs at least one accepted answer"
+                )
+            )
     elif q.kind == scoring.DATE:
         has_kip = bool(q.kip_step and q.kip_start)
         if bool(q.date_answer) == has_kip:
-            return "a date question needs either a date or a KIP step and start date"
+            return Reason(
+                gettext_noop(
+                    "a date question needs either a date or a KIP step and start date"
+                )
+            )
         if has_kip and kip_check is not None:
             try:
                 kip_check(q.kip_step, q.kip_start, q.kip_regime)
             except (ValueError, KeyError) as exc:
-                return f"the legal engine cannot compute the date: {exc}"
+                return Reason(
+                    gettext_noop("the legal engine cannot compute the date: %(error)s"),
+                    error=exc,
+                )
     return None
+
+
+def _invalid(exc: Exception) -> Reason:
+    return Reason(gettext_noop("invalid entry (%(error)s)"), error=exc)
 
 
 # --- Moodle XML: reading --------------------------------------------------------------
@@ -204,9 +299,12 @@ def _category(path: str, info: str) -> ParsedCategory:
     return ParsedCategory(name, regulation, topic or name, "\n".join(rest))
 
 
-def parse_moodle_xml(data: bytes) -> ParsedBank:
-    if len(data) > MAX_BYTES:
-        raise BankFileError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+def parse_moodle_xml(data: bytes, *, max_bytes: int = MAX_BYTES) -> ParsedBank:
+    if len(data) > max_bytes:
+        raise BankFileError(
+            f"the file is larger than {max_bytes // (1024 * 1024)} MB",
+            code="too_large",
+        )
     try:
         root = SafeET.fromstring(
             data, forbid_dtd=True, forbid_entities=True, forbid_external=True
@@ -214,12 +312,19 @@ def parse_moodle_xml(data: bytes) -> ParsedBank:
     except DefusedXmlException as exc:
         raise BankFileError(
             "the file declares a DTD, entities or external references, which are "
-            "not allowed"
+            "not allowed",
+            code="unsafe_xml",
         ) from exc
     except ET.ParseError as exc:
-        raise BankFileError(f"the file is not well-formed XML ({exc})") from exc
+        raise BankFileError(
+            f"the file is not well-formed XML ({exc})",
+            code="malformed_xml",
+            detail=str(exc),
+        ) from exc
     if root.tag != "quiz":
-        raise BankFileError("the file is not Moodle XML (no <quiz> root element)")
+        raise BankFileError(
+            "the file is not Moodle XML (no <quiz> root element)", code="not_moodle"
+        )
 
     bank = ParsedBank()
     category: ParsedCategory | None = None
@@ -235,8 +340,11 @@ def parse_moodle_xml(data: bytes) -> ParsedBank:
         name = _plain(_text(element.find("name"))) or f"#{index}"
         try:
             parsed = _parse_question(element, qtype, index, name, category)
+        except QuestionRefused as exc:
+            bank.rejected.append(Rejection(index, name, exc.reason))
+            continue
         except (ValueError, TypeError) as exc:
-            bank.rejected.append(Rejection(index, name, str(exc)))
+            bank.rejected.append(Rejection(index, name, _invalid(exc)))
             continue
         reason = validate(parsed)
         if reason:
@@ -251,7 +359,9 @@ _MOODLE_TYPES = {"multichoice", "truefalse", "shortanswer", "matching", "orderin
 
 def _parse_question(element, qtype, index, name, category) -> ParsedQuestion:
     if qtype not in _MOODLE_TYPES:
-        raise ValueError(f"type {qtype or '(none)'} is not supported")
+        raise QuestionRefused(
+            Reason(gettext_noop("type %(kind)s is not supported"), kind=qtype or "—")
+        )
     explanation, basis, marker = _split_basis(_text(element.find("generalfeedback")))
     grade = (
         _text(element, "defaultgrade")
@@ -285,7 +395,9 @@ def _parse_question(element, qtype, index, name, category) -> ParsedQuestion:
             fraction = _fraction(a)
             right = fraction >= 99.99 if single else fraction > 0
             if 0 < fraction < 99.99 and single:
-                q.warnings.append("partial credit of an option was dropped")
+                q.warnings.append(
+                    Reason(gettext_noop("partial credit of an option was dropped"))
+                )
             q.choices.append(
                 ParsedChoice(
                     _plain(_text(a)), right, "", _text(a.find("feedback")).strip()
@@ -295,7 +407,13 @@ def _parse_question(element, qtype, index, name, category) -> ParsedQuestion:
         q.kind = scoring.TRUE_FALSE
         by_value = {_plain(_text(a)).lower(): a for a in answers}
         if set(by_value) != {"true", "false"}:
-            raise ValueError("a true/false question needs the answers true and false")
+            raise QuestionRefused(
+                Reason(
+                    gettext_noop(
+                        "a true/false question needs the answers true and false"
+                    )
+                )
+            )
         for value, label in (("true", TRUE_LABEL), ("false", FALSE_LABEL)):
             a = by_value[value]
             q.choices.append(
@@ -307,7 +425,12 @@ def _parse_question(element, qtype, index, name, category) -> ParsedQuestion:
         q.kind = scoring.SHORT
         if (element.findtext("usecase") or "0").strip() == "1":
             q.warnings.append(
-                "case-sensitive matching is not supported; imported as case-insensitive"
+                Reason(
+                    gettext_noop(
+                        "case-sensitive matching is not supported; imported as "
+                        "case-insensitive"
+                    )
+                )
             )
         for a in answers:
             fraction = _fraction(a)
@@ -318,7 +441,9 @@ def _parse_question(element, qtype, index, name, category) -> ParsedQuestion:
                     )
                 )
             elif fraction > 0:
-                q.warnings.append("a partial-credit answer was dropped")
+                q.warnings.append(
+                    Reason(gettext_noop("a partial-credit answer was dropped"))
+                )
     elif qtype == "matching":
         q.kind = scoring.MATCHING
         for sub in element.findall("subquestion"):
@@ -492,14 +617,23 @@ def parse_bank_yaml(data: bytes | str) -> ParsedBank:
     """Questions from a YAML bank file (format: docs/quizzes.md)."""
     import yaml
 
+    from lms import safe_yaml
+
     try:
-        document = yaml.safe_load(data)
+        document = safe_yaml.load(data)
+    except safe_yaml.AliasesRefused as exc:
+        raise BankFileError(
+            "the file uses YAML anchors or aliases, which are not allowed",
+            code="yaml_aliases",
+        ) from exc
     except yaml.YAMLError as exc:
-        raise BankFileError(f"the file is not valid YAML ({exc})") from exc
+        raise BankFileError(
+            f"the file is not valid YAML ({exc})", code="bad_yaml", detail=str(exc)
+        ) from exc
     if not isinstance(document, dict) or not isinstance(
         document.get("questions"), list
     ):
-        raise BankFileError("a bank file needs a 'questions' list")
+        raise BankFileError("a bank file needs a 'questions' list", code="no_questions")
     raw_cat = document.get("category") or {}
     category = ParsedCategory(
         name=str(raw_cat.get("name", "Tanpa kategori")),
@@ -513,7 +647,7 @@ def parse_bank_yaml(data: bytes | str) -> ParsedBank:
         try:
             q = _question_from_yaml(raw, index, category)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            bank.rejected.append(Rejection(index, name, f"invalid entry ({exc})"))
+            bank.rejected.append(Rejection(index, name, _invalid(exc)))
             continue
         reason = validate(q)
         if reason:

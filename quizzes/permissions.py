@@ -15,13 +15,16 @@ from lms.offices.permissions import user_is_instructor
 from .models import Attempt, QuizPage
 
 
-def attempt_for_user_or_404(user, pk) -> Attempt:
-    """The user's own attempt; 404 for anonymous, missing and not-yours alike."""
+def attempt_for_user_or_404(user, pk, *, with_quiz: bool = True) -> Attempt:
+    """The user's own attempt; 404 for anonymous, missing and not-yours alike.
+
+    `with_quiz=False` leaves the quiz page out (read lazily if ever touched):
+    saving and submitting do not need it.
+    """
     if not user.is_authenticated:
         raise Http404
-    return get_object_or_404(
-        Attempt.objects.select_related("quiz"), pk=pk, user_id=user.pk
-    )
+    attempts = Attempt.objects.select_related("quiz") if with_quiz else Attempt.objects
+    return get_object_or_404(attempts, pk=pk, user_id=user.pk)
 
 
 def live_quiz_or_404(pk) -> QuizPage:

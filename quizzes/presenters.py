@@ -36,7 +36,7 @@ def attempt_page(attempt: Attempt, number: int, *, per_page: int) -> dict:
     layout = attempt.layout
     entries = layout[(number - 1) * per_page : number * per_page]
     answers = attempt_answers(attempt)
-    questions = questions_with_choices({e["q"] for e in entries})
+    questions = questions_with_choices({e["q"] for e in entries}, with_category=False)
     items = []
     for entry in entries:
         question = questions[entry["q"]]
@@ -130,7 +130,9 @@ def _status(fraction, answered: bool) -> str:
 def review_items(attempt: Attempt, *, answers: bool, feedback: bool) -> list[dict]:
     """One entry per slot: the learner's answer, and (if allowed) key and feedback."""
     rows = attempt_answers(attempt)
-    questions = questions_with_choices({e["q"] for e in attempt.layout})
+    questions = questions_with_choices(
+        {e["q"] for e in attempt.layout}, with_category=False
+    )
     overrides = kip_overrides() if answers else None
     items = []
     for entry in attempt.layout:

@@ -67,6 +67,46 @@ def quiz_course(quiz: QuizPage):
     return CoursePage.objects.ancestor_of(quiz).first()
 
 
+def _ancestor_paths(path: str) -> list[str]:
+    step = QuizPage.steplen
+    return [path[:end] for end in range(step, len(path), step)]
+
+
+def quiz_enrolment(*, user_id: int, quiz_id: int):
+    """The learner's enrolment in the course above the quiz, or None.
+
+    Two light queries (the quiz's tree path, then the enrolment) and no page
+    loaded: grading calls this for every pass.
+    """
+    from courses.models import Enrolment
+
+    path = QuizPage.objects.filter(pk=quiz_id).values_list("path", flat=True).first()
+    if path is None:
+        return None
+    return Enrolment.objects.filter(
+        user_id=user_id, course__path__in=_ancestor_paths(path)
+    ).first()
+
+
+def quiz_course_and_enrolment(quiz: QuizPage, user) -> tuple:
+    """(course above the quiz or None, the user's enrolment in it or None).
+
+    One query for an enrolled learner (the enrolment with its course); a second
+    one only to find the course of someone not enrolled.
+    """
+    from courses.models import Enrolment
+
+    if user.is_authenticated:
+        enrolment = (
+            Enrolment.objects.select_related("course")
+            .filter(user=user, course__path__in=_ancestor_paths(quiz.path))
+            .first()
+        )
+        if enrolment is not None:
+            return enrolment.course, enrolment
+    return quiz_course(quiz), None
+
+
 def learner_enrolment(user, course):
     from courses.models import Enrolment
 
@@ -125,12 +165,18 @@ def answer_key(
     )
 
 
-def questions_with_choices(question_ids: Iterable[int]) -> dict[int, Question]:
-    """Questions by id, each with `.choice_list` in authored order. Two queries."""
+def questions_with_choices(
+    question_ids: Iterable[int], *, with_category: bool = True
+) -> dict[int, Question]:
+    """Questions by id, each with `.choice_list` in authored order. Two queries.
+
+    Grading needs no category (`with_category=False` saves the join).
+    """
     ids = list(question_ids)
-    questions = {
-        q.pk: q for q in Question.objects.filter(pk__in=ids).select_related("category")
-    }
+    found = Question.objects.filter(pk__in=ids)
+    if with_category:
+        found = found.select_related("category")
+    questions = {q.pk: q for q in found}
     for question in questions.values():
         question.choice_list = []
     for choice in Choice.objects.filter(question_id__in=ids).order_by(
@@ -166,8 +212,7 @@ def effective_pass_mark(quiz: QuizPage, course) -> int:
 
 
 def quiz_state(*, quiz: QuizPage, user, now: datetime.datetime) -> QuizState:
-    course = quiz_course(quiz)
-    enrolment = learner_enrolment(user, course)
+    course, enrolment = quiz_course_and_enrolment(quiz, user)
     enrolled = course is None or enrolment is not None
     attempts: list[Attempt] = []
     if user.is_authenticated:

@@ -23,6 +23,7 @@ from courses.rendering import sanitise_html
 
 from . import policy, services
 from .layout import AnswerRefused, parse_form
+from .models import QuizPage
 from .permissions import attempt_for_user_or_404, live_quiz_or_404
 from .presenters import attempt_page, review_items
 from .selectors import attempt_review_flags, quiz_question_count, quiz_state
@@ -119,32 +120,48 @@ def _page_number(raw, pages: int) -> int:
     return min(max(number, 1), pages)
 
 
+def _page_count(attempt) -> int:
+    """Question pages of an attempt (reads only the quiz's page size)."""
+    per_page = (
+        QuizPage.objects.filter(pk=attempt.quiz_id)
+        .values_list("questions_per_page", flat=True)
+        .get()
+    )
+    return max(1, math.ceil(len(attempt.layout) / per_page))
+
+
+def _on_page(attempt, number: int):
+    url = reverse("quizzes:attempt", args=[attempt.pk])
+    return redirect(f"{url}?hal={number}")
+
+
 @login_required
 def attempt_view(request, pk):
+    if request.method == "POST":
+        # Saving and submitting need the attempt only, not its quiz page.
+        attempt = attempt_for_user_or_404(request.user, pk, with_quiz=False)
+        return _attempt_post(request, attempt, timezone.now())
     attempt = attempt_for_user_or_404(request.user, pk)
     now = timezone.now()
-    per_page = attempt.quiz.questions_per_page
-    pages = max(1, math.ceil(len(attempt.layout) / per_page))
-    if request.method == "POST":
-        return _attempt_post(request, attempt, pages, now)
     if not attempt.is_open:
         return redirect("quizzes:review", pk=attempt.pk)
     if policy.is_overdue(attempt.deadline, now):
         services.attempt_finish_overdue(attempt_id=attempt.pk, now=now)
         messages.warning(request, closed_message(services.TIME_UP))
         return redirect("quizzes:review", pk=attempt.pk)
+    per_page = attempt.quiz.questions_per_page
+    pages = max(1, math.ceil(len(attempt.layout) / per_page))
     number = _page_number(request.GET.get("hal"), pages)
     context = attempt_page(attempt, number, per_page=per_page)
     context.update({"pages": pages, "page_range": range(1, pages + 1)})
     return render(request, "quizzes/attempt.html", context)
 
 
-def _attempt_post(request, attempt, pages, now):
+def _attempt_post(request, attempt, now):
     action = request.POST.get("action", "save")
     action = action if action in ACTIONS else "save"
     if request.POST.get("goto"):
         action = "goto"
-    current = _page_number(request.POST.get("page"), pages)
     try:
         responses = parse_form(attempt.layout, request.POST)
         if action == "submit":
@@ -167,12 +184,13 @@ def _attempt_post(request, attempt, pages, now):
         )
     except AnswerRefused as exc:
         messages.error(request, refused_answer_message(exc))
-        return redirect(
-            f"{reverse('quizzes:attempt', args=[attempt.pk])}?hal={current}"
-        )
+        pages = _page_count(attempt)
+        return _on_page(attempt, _page_number(request.POST.get("page"), pages))
     except services.AttemptClosed as exc:
         messages.error(request, closed_message(exc.code))
         return redirect("quizzes:review", pk=attempt.pk)
+    pages = _page_count(attempt)
+    current = _page_number(request.POST.get("page"), pages)
     if action == "next":
         current = min(current + 1, pages)
     elif action == "prev":
@@ -181,14 +199,14 @@ def _attempt_post(request, attempt, pages, now):
         current = _page_number(request.POST.get("goto"), pages)
     else:
         messages.success(request, _("Your answers have been saved."))
-    return redirect(f"{reverse('quizzes:attempt', args=[attempt.pk])}?hal={current}")
+    return _on_page(attempt, current)
 
 
 @login_required
 @require_POST
 def attempt_autosave(request, pk):
     """One question's answer, posted by attempt.js on change. JSON in and out."""
-    attempt = attempt_for_user_or_404(request.user, pk)
+    attempt = attempt_for_user_or_404(request.user, pk, with_quiz=False)
     try:
         responses = parse_form(attempt.layout, request.POST)
         if not responses:

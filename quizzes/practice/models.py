@@ -26,6 +26,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
     TabbedInterface,
+    TitleFieldPanel,
 )
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -104,7 +105,9 @@ class ScenarioPage(Page):
     steps = StreamField(ScenarioStepsBlock(), verbose_name=_("steps"))
 
     case_panels = [
-        FieldPanel("title"),
+        # TitleFieldPanel, as in Page.content_panels: it fills in the slug (Promote
+        # tab) from the title; a plain FieldPanel left it empty and "required".
+        TitleFieldPanel("title"),
         FieldPanel("summary"),
         MultiFieldPanel(
             [

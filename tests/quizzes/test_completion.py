@@ -110,3 +110,24 @@ def test_the_provider_runs_a_fixed_number_of_queries():
         return len(ctx.captured_queries)
 
     assert count(1) == count(4) == 2
+
+
+def test_the_course_page_lists_the_quiz_with_the_learners_score(setup, client):
+    course, quiz, user, enrolment = setup
+    client.force_login(user)
+
+    def assessments():
+        page = client.get(course.url).content.decode()
+        assert "Kuis dan latihan" in page  # "Quizzes and exercises"
+        return page.split("Kuis dan latihan", 1)[1].split("</ul>", 1)[0]
+
+    listed = assessments()
+    assert f'href="{quiz.url}"' in listed
+    assert "badge" not in listed  # not attempted yet: no score
+    take(user, quiz, right=False)
+    assert '<span class="badge">0%</span>' in assessments()  # attempted, not passed
+
+
+def test_visitors_who_are_not_enrolled_see_no_assessment_list(setup, client):
+    course, quiz, user, enrolment = setup
+    assert "Kuis dan latihan" not in client.get(course.url).content.decode()

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from quizzes.interchange import (
     MAX_BYTES,
@@ -87,6 +88,51 @@ def test_a_file_with_bad_questions_imports_the_good_ones_and_lists_each_rejectio
         ("Benar", True),
         ("Salah", False),
     ]
+
+
+PARTIAL = b"""<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="multichoice">
+    <name><text>Setengah benar</text></name>
+    <questiontext format="html"><text>Pilih.</text></questiontext>
+    <single>true</single>
+    <answer fraction="100"><text>A</text></answer>
+    <answer fraction="50"><text>B</text></answer>
+  </question>
+</quiz>
+"""
+
+
+def test_rejections_and_warnings_read_in_indonesian_under_the_default_language(db):
+    report = bank_import(bank=parse_moodle_xml(BROKEN))
+    assert report.rejected_lines() == [
+        "soal 2 'Essay about X': jenis essay tidak didukung",
+        "soal 3 'No right option': tidak ada opsi yang ditandai benar",
+        "soal 5 'Berapa hari': jenis numerical tidak didukung",
+        "soal 6 '#6': soal tidak berisi teks",
+    ]
+    warned = bank_import(bank=parse_moodle_xml(PARTIAL))
+    assert warned.warning_lines() == [
+        "soal 1 'Setengah benar': nilai parsial sebuah opsi diabaikan"
+    ]
+    with translation.override("en"):
+        assert report.rejected_lines()[0] == (
+            "question 2 'Essay about X': type essay is not supported"
+        )
+        assert warned.warning_lines() == [
+            "question 1 'Setengah benar': partial credit of an option was dropped"
+        ]
+
+
+def test_the_legal_engines_refusal_keeps_its_detail_in_the_translation(db):
+    report = bank_import(bank=parse_bank_yaml(YAML_BANK))
+    line = next(x for x in report.rejected_lines() if "Tahun tak dikenal" in x)
+    assert line.startswith(
+        "soal 3 'Tahun tak dikenal': mesin hukum tidak dapat menghitung tanggalnya: "
+    )
+    assert len(line) > len(
+        "soal 3 'Tahun tak dikenal': mesin hukum tidak dapat menghitung tanggalnya: "
+    )
 
 
 def test_moodle_round_trip_keeps_every_supported_question(db):

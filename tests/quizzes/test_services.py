@@ -278,6 +278,21 @@ class TestTimeLimit:
         assert new.number == 2
         assert Attempt.objects.get(pk=old.pk).finished_by == Attempt.FinishedBy.TIME_UP
 
+    def test_a_refused_start_keeps_the_grading_of_the_overdue_attempt(
+        self, course, questions, learner
+    ):
+        quiz = quiz_page(course[1], questions, time_limit_minutes=10, max_attempts=1)
+        old = attempt_start(user=learner, quiz=quiz, now=NOW)
+        with pytest.raises(AttemptRefused) as exc:
+            attempt_start(
+                user=learner, quiz=quiz, now=NOW + datetime.timedelta(hours=1)
+            )
+        assert exc.value.code == "limit_reached"
+        graded = Attempt.objects.get(pk=old.pk)
+        assert graded.state == Attempt.State.FINISHED
+        assert graded.finished_by == Attempt.FinishedBy.TIME_UP
+        assert graded.times_graded == 1
+
 
 def _frozen(moment):
     from unittest import mock

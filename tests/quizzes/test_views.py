@@ -261,6 +261,72 @@ class TestAnswering:
         assert not attempt.passed
         assert attempt.finished_by == "learner"
 
+    def test_submit_stores_the_answers_it_carries_and_grades_them(
+        self, signed_in, quiz
+    ):
+        attempt = start(signed_in, quiz)
+        url = reverse("quizzes:attempt", args=[attempt.pk])
+        response = signed_in.post(url, form_data(attempt) | {"action": "submit"})
+        assert response["Location"] == reverse("quizzes:review", args=[attempt.pk])
+        attempt.refresh_from_db()
+        assert attempt.score == 100 and attempt.times_graded == 1
+        rows = AttemptAnswer.objects.filter(attempt=attempt)
+        assert all(r.response and r.saved_at and r.fraction == 1 for r in rows)
+
+    def test_a_submit_with_a_question_outside_the_attempt_grades_nothing(
+        self, signed_in, quiz
+    ):
+        attempt = start(signed_in, quiz)
+        url = reverse("quizzes:attempt", args=[attempt.pk])
+        data = form_data(attempt) | {"action": "submit", "q99": "x"}
+        response = signed_in.post(url, data)
+        assert response["Location"].endswith("?hal=1")
+        attempt.refresh_from_db()
+        assert attempt.is_open and attempt.times_graded == 0
+        assert not AttemptAnswer.objects.filter(
+            attempt=attempt, response__isnull=False
+        ).exists()
+
+    def test_next_saves_the_page_and_opens_the_following_one(
+        self, signed_in, course, questions
+    ):
+        quiz = quiz_page(course[1], questions, questions_per_page=3)
+        attempt = start(signed_in, quiz)
+        first_page = attempt.layout[:3]
+        data = {
+            k: v
+            for k, v in form_data(attempt).items()
+            if k == "version"
+            or any(k.split("-")[0] == f"q{e['slot']}" for e in first_page)
+        }
+        data |= {
+            "slots": ",".join(str(e["slot"]) for e in first_page),
+            "page": "1",
+            "action": "next",
+        }
+        url = reverse("quizzes:attempt", args=[attempt.pk])
+        response = signed_in.post(url, data)
+        assert response["Location"] == f"{url}?hal=2"
+        saved = AttemptAnswer.objects.filter(attempt=attempt, response__isnull=False)
+        assert sorted(saved.values_list("slot", flat=True)) == [1, 2, 3]
+        response = signed_in.post(url, {"version": attempt.version, "goto": "3"})
+        assert response["Location"] == f"{url}?hal=3"
+
+    def test_autosave_of_an_emptied_question_clears_its_answer(self, signed_in, quiz):
+        attempt = start(signed_in, quiz)
+        entry = attempt.layout[0]
+        url = reverse("quizzes:autosave", args=[attempt.pk])
+        answer = {
+            k: v
+            for k, v in form_data(attempt).items()
+            if k.split("-")[0] == f"q{entry['slot']}"
+        }
+        slot = {"version": attempt.version, "slots": str(entry["slot"])}
+        assert signed_in.post(url, slot | answer).status_code == 200
+        assert signed_in.post(url, slot).json() == {"ok": True, "saved": [1]}
+        saved = AttemptAnswer.objects.get(attempt=attempt, slot=entry["slot"])
+        assert saved.response is None and saved.saved_at is not None
+
     def test_autosave_saves_one_question(self, signed_in, quiz):
         attempt = start(signed_in, quiz)
         entry = attempt.layout[0]
@@ -337,6 +403,24 @@ class TestAnswering:
         assert Attempt.objects.get(pk=attempt.pk).score == 0
 
 
+def test_the_attempt_page_carries_the_autosave_status_texts_in_indonesian(
+    signed_in, quiz
+):
+    attempt = start(signed_in, quiz)
+    html = signed_in.get(reverse("quizzes:attempt", args=[attempt.pk])).content
+    html = html.decode()
+    assert 'data-status-saving="Menyimpan…"' in html
+    assert 'data-status-saved="Tersimpan"' in html
+    assert (
+        'data-status-failed="Belum tersimpan: jawaban akan disimpan saat Anda '
+        'menekan Simpan atau Berikutnya."' in html
+    )
+    # The script shows what the page gives it, in whichever language.
+    script = Path(finders.find("quizzes/attempt.js")).read_text()
+    assert "Menyimpan" not in script and "Saving" not in script
+    assert 'getAttribute("data-status-saving")' in script
+
+
 class TestReview:
     def test_right_answers_wait_for_a_pass_or_the_last_attempt(
         self, signed_in, course, questions
@@ -355,7 +439,8 @@ class TestReview:
         html = signed_in.get(
             reverse("quizzes:review", args=[attempt.pk])
         ).content.decode()
-        assert re.search(r"0[.,]00%", html)  # the score is shown after each attempt
+        # The score is shown after each attempt ("0%" or "0,00%").
+        assert re.search(r"<strong>0(?:[.,]00)?%</strong>", html)
         for q in questions:
             assert q.explanation not in html
         assert "review-right" not in html

@@ -9,12 +9,11 @@
   var url = form.getAttribute("data-autosave-url");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var version = form.querySelector("input[name=version]").value;
+  // Status texts come translated from the template (data-status-* on the form).
   var messages = {
-    saving: document.documentElement.lang === "en" ? "Saving…" : "Menyimpan…",
-    saved: document.documentElement.lang === "en" ? "Saved" : "Tersimpan",
-    failed: document.documentElement.lang === "en"
-      ? "Not saved yet: it will be saved when you press Save or Next."
-      : "Belum tersimpan: jawaban akan disimpan saat Anda menekan Simpan atau Berikutnya."
+    saving: form.getAttribute("data-status-saving"),
+    saved: form.getAttribute("data-status-saved"),
+    failed: form.getAttribute("data-status-failed")
   };
   var timers = {};
 
@@ -72,7 +71,11 @@
     var button = event.submitter;
     if (button && button.getAttribute("data-confirm") && !window.confirm(button.getAttribute("data-confirm"))) {
       event.preventDefault();
+      return;
     }
+    // The form carries every answer on the page: an autosave still waiting for
+    // its delay would only arrive after it (after a submit: refused as closed).
+    Object.keys(timers).forEach(function (slot) { clearTimeout(timers[slot]); });
   });
 
   var timer = document.querySelector("[data-seconds-left]");
