@@ -6,6 +6,7 @@ import datetime
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from lms.offices.models import Office
 from lms.offices.permissions import offices_visible_to
@@ -25,6 +26,20 @@ def certificates_pending_stale(*, cutoff: datetime.datetime) -> QuerySet[Certifi
     )
 
 
+def certificates_without_pdf_stale(
+    *, cutoff: datetime.datetime
+) -> QuerySet[Certificate]:
+    """Issued before `cutoff` and still without a stored PDF (a worker died between
+    the commit and the file, and the broker lost the redelivery), not enqueued since."""
+    return (
+        Certificate.objects.filter(
+            status=Certificate.Status.ISSUED, pdf="", issued_at__lt=cutoff
+        )
+        .filter(Q(last_enqueued_at__isnull=True) | Q(last_enqueued_at__lt=cutoff))
+        .order_by("pk")
+    )
+
+
 def certificate_by_code(code: str) -> Certificate | None:
     """An issued or revoked certificate by its normalised code, with its replacement."""
     return (
@@ -37,6 +52,23 @@ def certificate_by_code(code: str) -> Certificate | None:
 
 def certificates_for_learner(user) -> QuerySet[Certificate]:
     return Certificate.objects.for_learner(user).select_related("replaced_by")
+
+
+def certificate_links_for_completions(*, user, completion_ids) -> dict[int, str]:
+    """{completion id: the row of its certificate in "My certificates"}. One query.
+
+    A certificate still being issued is linked too (the row says so); a revoked one
+    is not, unless a later revision replaced it, which is then linked instead.
+    """
+    rows = (
+        Certificate.objects.filter(user=user, completion_id__in=list(completion_ids))
+        .exclude(status=Certificate.Status.REVOKED)
+        .order_by("completion_id", "revision")
+        .values_list("completion_id", "pk")
+    )
+    base = reverse("certificates:mine")
+    # Later revisions come last and win.
+    return {completion_id: f"{base}#sertifikat-{pk}" for completion_id, pk in rows}
 
 
 def certificate_for_owner_or_404(user, pk) -> Certificate:

@@ -110,8 +110,9 @@ def certificate_enqueue_on_commit(*, certificate_id: int) -> None:
 
 
 def certificates_sweep(*, now: datetime.datetime, stale_after=STALE_AFTER) -> int:
-    """Re-queue certificates still pending after `stale_after`; create the rows
-    missing for completions that never got one; delete week-old bundle ZIPs.
+    """Re-queue certificates still pending after `stale_after`, and issued ones
+    still without their PDF; create the rows missing for completions that never
+    got one; delete week-old bundle ZIPs.
     Returns how many certificates were enqueued."""
     cutoff = now - stale_after
     for completion in sources.completions_without_certificate(completed_before=cutoff):
@@ -119,9 +120,15 @@ def certificates_sweep(*, now: datetime.datetime, stale_after=STALE_AFTER) -> in
             certificate_request(completion=completion, now=now)
         except IntegrityError:  # created meanwhile by the normal path
             continue
-    from .selectors import bundles_expired, certificates_pending_stale
+    from .selectors import (
+        bundles_expired,
+        certificates_pending_stale,
+        certificates_without_pdf_stale,
+    )
 
     ids = list(certificates_pending_stale(cutoff=cutoff).values_list("pk", flat=True))
+    # Issuing a row that is no longer pending only stores its missing PDF.
+    ids += certificates_without_pdf_stale(cutoff=cutoff).values_list("pk", flat=True)
     Certificate.objects.filter(pk__in=ids).update(last_enqueued_at=now)
     for start in range(0, len(ids), ISSUE_BATCH_SIZE):
         _send_issue_batch_task(ids[start : start + ISSUE_BATCH_SIZE])
@@ -432,6 +439,15 @@ def certificate_reissue(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for re-issuing.")})
+    if certificate.user.is_erased:
+        # Today's facts would be the placeholder of an erased account
+        # (docs/privacy.md); the record as issued stays, revocable.
+        raise ValidationError(
+            _(
+                "The holder's account has been deleted: this certificate can be "
+                "revoked but not re-issued."
+            )
+        )
     with transaction.atomic():
         old = certificate_revoke(
             certificate=certificate,

@@ -84,3 +84,14 @@ def certificate_log_actions(actions):
     actions.register_action(
         "certificates.reissue", _("Re-issue certificate"), _("Certificate re-issued")
     )
+
+
+@hooks.register("courses_certificate_urls")
+def certificate_links_on_my_learning(completion_ids, request):
+    """ "View certificate" on /belajar/ for each completed course that has one."""
+    from .selectors import certificate_links_for_completions
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return certificate_links_for_completions(user=user, completion_ids=completion_ids)

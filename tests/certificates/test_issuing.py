@@ -289,6 +289,23 @@ class OutboxAndSweepTests(TestCase):
         assert small == large
         assert Certificate.objects.filter(status="issued").count() == 14
 
+    def test_the_sweep_stores_a_pdf_that_a_dead_worker_never_wrote(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            completion = factories.completion(
+                user=self.learner, course_page=self.course
+            )
+        certificate = Certificate.objects.get(completion=completion)
+        number = certificate.number
+        certificate.pdf.delete(save=False)
+        Certificate.objects.filter(pk=certificate.pk).update(pdf="")
+        assert services.certificates_sweep(now=timezone.now()) == 0  # too early
+        later = timezone.now() + services.STALE_AFTER + datetime.timedelta(minutes=1)
+        assert services.certificates_sweep(now=later) == 1
+        certificate.refresh_from_db()
+        assert certificate.pdf and certificate.pdf.size > 1000
+        assert certificate.number == number  # stored, not re-issued
+        assert services.certificates_sweep(now=later + services.STALE_AFTER * 2) == 0
+
     def test_an_eager_task_that_fails_does_not_break_the_learners_request(self):
         failing = mock.patch(
             "certificates.services.certificates_issue", side_effect=RuntimeError("bug")

@@ -81,6 +81,36 @@ class LearnerPagesTests(TestCase):
         assert len(response.context["certificates"]) == 5
         self.assertContains(response, "kredensial.json", count=5)
 
+    def test_my_learning_links_a_completed_course_to_its_certificate(self):
+        from certificates.services import certificate_reissue, certificate_revoke
+
+        link = f"/sertifikat/saya/#sertifikat-{self.certificate.pk}"
+        self.client.force_login(self.owner)
+        self.assertContains(self.client.get("/belajar/"), f'href="{link}"')
+        mine = self.client.get("/sertifikat/saya/")
+        self.assertContains(mine, f'id="sertifikat-{self.certificate.pk}"')
+        self.client.force_login(self.other)
+        self.assertNotContains(self.client.get("/belajar/"), "/sertifikat/saya/")
+
+        self.client.force_login(self.owner)
+        with self.captureOnCommitCallbacks(execute=True):
+            new = certificate_reissue(
+                certificate=self.certificate,
+                by=self.other,
+                reason="Nama salah eja",
+                now=timezone.now(),
+            )
+        response = self.client.get("/belajar/")
+        self.assertNotContains(response, link)
+        self.assertContains(response, f"/sertifikat/saya/#sertifikat-{new.pk}")
+        certificate_revoke(
+            certificate=Certificate.objects.get(pk=new.pk),
+            by=self.other,
+            reason="Dicabut",
+            now=timezone.now(),
+        )
+        self.assertNotContains(self.client.get("/belajar/"), "/sertifikat/saya/#")
+
 
 class RegisterTests(TestCase):
     @classmethod
