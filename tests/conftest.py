@@ -22,7 +22,12 @@ import pytest
 from django.conf import settings
 
 from tests.factories import build_office_tree
-from tests.services import port_open, require_service, services_required  # noqa: F401
+from tests.services import (  # noqa: F401
+    drop_broker_connections,
+    port_open,
+    require_service,
+    services_required,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_BROKER_URL = "redis://127.0.0.1:6379/15"
@@ -48,6 +53,14 @@ def admin_in_english(user):
     profile.preferred_language = "en"
     profile.save()
     return user
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium for the browser tests (tests/browser, tests/security)."""
+    from tests.browser.conftest import launch_browser
+
+    yield from launch_browser()
 
 
 @pytest.fixture
@@ -173,7 +186,7 @@ def celery_worker_process(request, tmp_path):
 
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url=TEST_BROKER_URL, task_always_eager=False)
-    _drop_broker_connections(app)
+    drop_broker_connections()
     try:
         _wait_until_ready(app, worker)
         yield worker
@@ -185,7 +198,7 @@ def celery_worker_process(request, tmp_path):
             process.kill()
             process.wait(timeout=5)
         app.conf.update(saved)
-        _drop_broker_connections(app)
+        drop_broker_connections()
 
 
 def _wait_until_ready(app, worker: WorkerProcess, timeout: float = 45) -> None:
@@ -196,16 +209,6 @@ def _wait_until_ready(app, worker: WorkerProcess, timeout: float = 45) -> None:
         if app.control.ping(timeout=0.5):
             return
     pytest.fail(f"The Celery worker did not answer within {timeout}s:\n{worker.log()}")
-
-
-def _drop_broker_connections(app) -> None:
-    """Forget the Redis connection pool, so later (eager) tests start clean.
-    Celery does the same after a fork (Celery._after_fork)."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
 
 
 @pytest.fixture(autouse=True)

@@ -42,3 +42,19 @@ def port_open(host: str, port: int) -> bool:
 
 def require_port(name: str, host: str, port: int) -> None:
     require_service(name, port_open(host, port), f"{host}:{port} does not answer")
+
+
+def drop_broker_connections() -> None:
+    """Forget pooled broker connections, so later (eager) tests start clean — what
+    Celery and kombu do after a fork. kombu keeps its pools in process-wide
+    registries: a pool closed here would otherwise be handed out again."""
+    from kombu import pools
+
+    from lms.celery import app
+
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+    pools.reset()
