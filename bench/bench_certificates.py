@@ -267,7 +267,8 @@ def main() -> int:
     try:
         time.sleep(5)  # let the workers connect before the clock starts
         print(
-            f"Pipeline ({args.mode}): {args.count} certificates, {args.workers} workers …",
+            f"Pipeline ({args.mode}): {args.count} certificates, "
+            f"{args.workers} workers …",
             flush=True,
         )
         load_pipeline = os.getloadavg()[0]

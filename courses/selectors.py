@@ -291,6 +291,10 @@ def course_page_state(*, course: CoursePage, user) -> dict:
         "progress": progress,
         "outline": course_outline(course),
         "done_keys": progress.done_keys if progress else frozenset(),
+        # Quizzes and scenarios, as the apps that provide them describe them.
+        "assessments": [s for s in progress.statuses if s.kind != "lesson"]
+        if progress
+        else [],
         "prerequisites": prerequisites,
         "missing_prerequisites": [c for c in prerequisites if c.pk not in done_courses],
     }

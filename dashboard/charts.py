@@ -2,8 +2,9 @@
 
 Pure module (standard library only): plain values in, an `Svg` out. Every text is
 escaped here; `Svg` has `__html__`, so Django templates insert it as is. Each chart
-has a <title> and <desc> and is `role="img"`; the pages show the same numbers in a
-table next to it, which is what screen readers and printouts rely on.
+has a <title> and <desc> and is `role="img"` (`role="group"` when its bars are
+links); the pages show the same numbers in a table next to it, which is what screen
+readers and printouts rely on.
 """
 
 from __future__ import annotations
@@ -45,9 +46,11 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _open(width: int, height: int, *, ident: str, title: str, desc: str) -> str:
+def _open(
+    width: int, height: int, *, ident: str, title: str, desc: str, role: str = "img"
+) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="{role}" '
         f'viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet" '
         f'aria-labelledby="{_e(ident)}-title {_e(ident)}-desc">'
         f'<title id="{_e(ident)}-title">{_e(title)}</title>'
@@ -74,7 +77,10 @@ def bar_chart(
     height = top + bottom + max(len(bars), 1) * row_height
     plot_left, plot_right = 2, width - 44
     plot = plot_right - plot_left
-    parts = [_open(width, height, ident=ident, title=title, desc=desc)]
+    # An image's content is presentational, so links inside one would be focusable
+    # yet unnamed to a screen reader: a chart with links is a group of them.
+    role = "group" if any(bar.href for bar in bars) else "img"
+    parts = [_open(width, height, ident=ident, title=title, desc=desc, role=role)]
     # Grid lines at 0, 25, 50, 75 and 100 % of the scale, labelled underneath.
     for step in range(5):
         x = plot_left + plot * step / 4

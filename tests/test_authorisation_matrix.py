@@ -15,7 +15,9 @@ checks the class of answer:
 The apps' own tests check the right answers with real objects (in scope → 200,
 out of scope → 404); this matrix makes sure nothing is left open by accident.
 Third-party URL trees (allauth, the Wagtail and Django admins, Wagtail's page
-serving) are covered by their own login requirements and tested elsewhere.
+serving) are covered by their own login requirements and tested elsewhere; the
+project's own views mounted inside the Wagtail admin have their own table,
+ADMIN_ACCESS, checked the same way (`test_admin_matrix`).
 """
 
 import re
@@ -28,12 +30,16 @@ from tests.factories import UserFactory, build_office_tree
 PUBLIC = "public"  # anyone, signed in or not
 MEMBER = "member"  # any signed-in user
 COORDINATOR = "coordinator"  # coordinators (in scope) and administrators
+INSTRUCTOR = "instructor"  # instructors and administrators (Wagtail admin views)
 ADMIN = "admin"  # administrators only
 
 ACCESS = {
     "healthz": PUBLIC,
     "switch_language": PUBLIC,
     "accounts:profile": MEMBER,
+    "accounts:my_data": MEMBER,
+    "accounts:my_data_download": MEMBER,
+    "accounts:account_delete": MEMBER,
     # Coordinator pages
     "offices:staff_list": COORDINATOR,
     "offices:staff_invite_again": COORDINATOR,
@@ -86,6 +92,37 @@ ACCESS = {
     "practice:result": MEMBER,
 }
 
+# The project's own views inside the Wagtail admin (registered from wagtail_hooks
+# or viewsets under /admin/). Wagtail refuses in its own ways: no admin access →
+# the login page; admin access but no permission → a redirect to the dashboard.
+ADMIN_ACCESS = {
+    "courses_admin_import": INSTRUCTOR,
+    "quizzes_admin:import": INSTRUCTOR,
+    "quizzes_admin:export": INSTRUCTOR,
+    "quizzes_admin:analysis_index": INSTRUCTOR,
+    "quizzes_admin:analysis": INSTRUCTOR,
+    "quizzes_admin:analysis_csv": INSTRUCTOR,
+    "practice_admin:index": INSTRUCTOR,
+    "practice_admin:diagram": INSTRUCTOR,
+    "practice_admin:analytics": INSTRUCTOR,
+    "practice_admin:analytics_csv": INSTRUCTOR,
+    "practice_admin:preview_answer": INSTRUCTOR,
+    "certificate_layouts:edit": INSTRUCTOR,
+    "certificate_layouts:preview_pdf": INSTRUCTOR,
+    "deadlines_calendar": ADMIN,
+    "deadlines_calendar_remove": ADMIN,
+    "office_admin:index": ADMIN,
+    "office_admin:index_results": ADMIN,
+    "office_admin:edit": ADMIN,
+    "office_admin:merge": ADMIN,
+    "wagtailusers_users:index": ADMIN,
+    "wagtailusers_users:index_results": ADMIN,
+    "wagtailusers_users:add": ADMIN,
+    "wagtailusers_users:edit": ADMIN,
+    "wagtailusers_users:delete": ADMIN,
+}
+PROJECT_PACKAGES = ("lms", "courses", "quizzes", "certificates", "dashboard")
+
 # URL trees owned by libraries; the prefixes stay listed so a new one is a choice.
 THIRD_PARTY_PREFIXES = ("akun/", "admin/", "django-admin/", "documents/", "")
 THIRD_PARTY_MODULES = ("allauth", "wagtail", "django.contrib.admin")
@@ -95,6 +132,7 @@ ALLOWED = {
     PUBLIC: set(ROLES),
     MEMBER: set(ROLES) - {"anonymous"},
     COORDINATOR: {"coordinator", "admin"},
+    INSTRUCTOR: {"instructor", "admin"},
     ADMIN: {"admin"},
 }
 PLACEHOLDER = {
@@ -181,4 +219,61 @@ def test_matrix(client, role_users, role):
                 failures.append(f"{name} {path}: {role} refused ({status})")
         elif status not in (403, 404):
             failures.append(f"{name} {path}: {role} got {status}, expected 403/404")
+    assert not failures, "\n".join(failures)
+
+
+def project_admin_urls():
+    """(name, example path) for the project's views under the Wagtail admin."""
+    found = []
+
+    def walk(patterns, prefix, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or namespace
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+            elif isinstance(pattern, URLPattern):
+                module = getattr(pattern.callback, "__module__", "") or ""
+                if prefix.startswith("admin/") and module.startswith(PROJECT_PACKAGES):
+                    name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                    found.append((name, example_path(prefix + str(pattern.pattern))))
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+def test_every_project_admin_url_has_a_row():
+    names = {name for name, _path in project_admin_urls()}
+    missing = sorted(names - set(ADMIN_ACCESS))
+    assert not missing, f"admin URLs without a row in ADMIN_ACCESS: {missing}"
+    stale = sorted(set(ADMIN_ACCESS) - names)
+    assert not stale, f"rows for admin URLs that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_matrix(client, role_users, role):
+    user = role_users[role]
+    if user is not None:
+        client.force_login(user)
+    failures = []
+    for name, path in project_admin_urls():
+        response = client.get(path)
+        if response.status_code == 405:
+            response = client.post(path, {})
+        status, location = response.status_code, response.get("Location", "")
+        to_login = status == 302 and "/akun/login/" in location
+        refused = (
+            to_login
+            or status in (403, 404)
+            or (status == 302 and location.rstrip("/").endswith("/admin"))
+        )
+        if status >= 500:
+            failures.append(f"{name} {path}: {status}")
+        elif role == "anonymous":
+            if not to_login:
+                failures.append(f"{name} {path}: anonymous got {status}, not login")
+        elif role in ALLOWED[ADMIN_ACCESS[name]]:
+            if status != 404 and refused:
+                failures.append(f"{name} {path}: {role} refused ({status})")
+        elif not refused:
+            failures.append(f"{name} {path}: {role} got {status}, expected refusal")
     assert not failures, "\n".join(failures)

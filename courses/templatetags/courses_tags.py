@@ -1,9 +1,10 @@
-"""Template helpers for course pages: Markdown, the engine's bilingual text."""
+"""Template helpers for course pages: Markdown, rich text, bilingual engine text."""
 
 from django import template
 from django.utils.translation import get_language
+from wagtail.rich_text import expand_db_html
 
-from courses.rendering import render_markdown
+from courses.rendering import render_markdown, sanitise_html
 
 register = template.Library()
 
@@ -12,6 +13,15 @@ register = template.Library()
 def markdown(text):
     """Author Markdown → sanitised HTML."""
     return render_markdown(text)
+
+
+@register.filter
+def sanitised_richtext(value):
+    """Wagtail rich text (links and images expanded) → sanitised HTML: Wagtail's own
+    `richtext` filter trusts whatever wrote the field (an import, a migration)."""
+    if not value:
+        return ""
+    return sanitise_html(expand_db_html(str(value)), rich_text=True)
 
 
 @register.filter

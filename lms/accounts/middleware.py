@@ -33,6 +33,10 @@ class UserLanguageMiddleware:
         self.codes = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
+        if request.path_info == "/healthz":
+            # Loading the user reads the session from the database: a health
+            # check with a session cookie must still answer 503, not fail.
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.language in self.codes:
             translation.activate(user.language)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "csp",
     # Accounts
     "allauth",
     "allauth.account",
@@ -64,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.middleware.ContentSecurityPolicyMiddleware",
+    "lms.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.accounts.middleware.DefaultLanguageMiddleware",
@@ -171,6 +175,9 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# Public certificate lookups (/sertifikat/verifikasi/): requests per client
+# address and window in seconds; the answer past it is a 429 page.
+CERTIFICATES_VERIFY_RATE_LIMIT = (30, 60)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Akademi PPID"
 # E-mail domains whose owners may sign up on their own; everyone else joins by
@@ -272,18 +279,88 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
+# Raster formats only: an SVG can carry script and would run if opened directly.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Decompression bombs: a small file claiming a huge canvas is refused unopened.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 30_000_000
+WAGTAILIMAGES_IMAGE_FORM_BASE = "lms.images.ImageForm"
+
+# --- Uploads (docs/uploads.md); forms refuse larger files -------------------
+LMS_STAFF_IMPORT_MAX_BYTES = env.int("LMS_STAFF_IMPORT_MAX_BYTES", default=1024**2)
+LMS_QUESTION_IMPORT_MAX_BYTES = env.int(
+    "LMS_QUESTION_IMPORT_MAX_BYTES", default=5 * 1024**2
+)
+# Course packages (.zip or .md) uploaded in the admin, and import_course PATH.
+LMS_COURSE_UPLOAD_MAX_BYTES = env.int(
+    "LMS_COURSE_UPLOAD_MAX_BYTES", default=5 * 1024**2
+)
+LMS_COURSE_UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int(
+    "LMS_COURSE_UPLOAD_MAX_UNCOMPRESSED_BYTES", default=20 * 1024**2
+)
+LMS_COURSE_UPLOAD_MAX_FILES = env.int("LMS_COURSE_UPLOAD_MAX_FILES", default=500)
+LMS_COURSE_UPLOAD_MAX_RATIO = env.int("LMS_COURSE_UPLOAD_MAX_RATIO", default=100)
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from Gravatar: offline servers show broken images, and it would send
 # hashes of staff e-mail addresses to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-# --- Security defaults (tightened further in production) ---------------------
+# --- Security defaults (tightened further in production; docs/security.md) ---
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp), the same in every environment so that a
+# page that breaks under it breaks on a laptop first. No inline script, no eval,
+# no inline style on the site; lesson videos may frame the providers listed in
+# LMS_CSP_FRAME_SRC (Wagtail embeds: YouTube and Vimeo by default).
+LMS_CSP_FRAME_SRC = env.list(
+    "LMS_CSP_FRAME_SRC",
+    default=[
+        "https://www.youtube.com",
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+    ],
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the QR codes and SVG icons written into pages.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": [SELF, *LMS_CSP_FRAME_SRC],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# The Wagtail admin (and Django's) only: Wagtail 8 renders inline <script>
+# initialisers for choosers, date pickers and inline panels (wagtail#12940) and
+# inline styles throughout. lms.middleware adds these directives under the prefixes.
+LMS_CSP_ADMIN_PREFIXES = ["/admin/", "/django-admin/"]
+LMS_CSP_ADMIN_EXTRA = {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE]}
+# Browser features the platform never uses are switched off for every page.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 LOGGING = {
     "version": 1,

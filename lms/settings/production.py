@@ -43,7 +43,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 # Redelivery of a task whose worker died (acks_late) waits for the visibility
 # timeout; Redis's default of an hour would hold certificates back that long.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
-# Shared cache (rate limits, sessions-independent counters) on Redis.
+# Shared cache (rate limits, sessions) on Redis.
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
@@ -51,6 +51,10 @@ CACHES = {
         "KEY_PREFIX": "lms",
     }
 }
+# Every request reads the session: from Redis, kept in PostgreSQL too (written
+# through), so a Redis restart logs nobody out. This makes Redis needed for
+# every signed-in page (bench/README.md, quizzes: about 1 ms less per request).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 _email = env.email_url("DJANGO_EMAIL_URL")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -65,11 +69,25 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LMS_REQUIRE_ADMIN_MFA = env.bool("LMS_REQUIRE_ADMIN_MFA", default=True)
 
+# --- HTTPS and security headers (docs/security.md) ------------------------------
+# The site runs behind a reverse proxy that terminates TLS and sets
+# X-Forwarded-Proto and X-Forwarded-For; DJANGO_TRUSTED_PROXY_COUNT=0 when gunicorn
+# faces clients directly.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# The proxy's or orchestrator's health probe may speak plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Browsers that know CSP obey its frame-ancestors 'self' instead; Wagtail's preview
+# views set SAMEORIGIN for themselves.
 X_FRAME_OPTIONS = "DENY"
+# Rate limits count per client address: take it from the X-Forwarded-For entry the
+# trusted proxy added (the last one), not from REMOTE_ADDR, which is the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=1)

@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Page, Site
 
 from courses.models import CourseIndexPage, HomePage
 from lms.offices.models import CoordinatorScope, Office
@@ -13,6 +13,8 @@ from .factories import OfficeFactory, UserFactory
 def ensure_site_tree() -> CourseIndexPage:
     """The home page and catalogue the migrations create, rebuilt if a transactional
     test elsewhere flushed the database."""
+    if not Collection.objects.exists():  # wagtailcore's data migration made it
+        Collection.add_root(name="Root")
     catalogue = CourseIndexPage.objects.first()
     if catalogue is not None:
         return catalogue

@@ -206,14 +206,14 @@ def test_a_certificate_link_appears_when_an_app_provides_one(
         enrolment=enrolment, lesson=lessons_of(course)[0], now=NOW
     ).completion
     client.force_login(learner)
-    assert b"/sertifikat/" not in client.get("/belajar/").content
+    assert b"/contoh-sertifikat/" not in client.get("/belajar/").content
 
     def certificate_urls(completion_ids, request):
-        return {pk: f"/sertifikat/{pk}/" for pk in completion_ids}
+        return {pk: f"/contoh-sertifikat/{pk}/" for pk in completion_ids}
 
     with hooks.register_temporarily("courses_certificate_urls", certificate_urls):
         response = client.get("/belajar/")
-    assert f"/sertifikat/{completion.pk}/".encode() in response.content
+    assert f"/contoh-sertifikat/{completion.pk}/".encode() in response.content
 
 
 def test_the_lesson_outline_follows_changes_to_the_course(client, catalogue):

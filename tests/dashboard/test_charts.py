@@ -9,7 +9,7 @@ from dashboard.charts import Bar, Point, Svg, bar_chart, line_chart
 NS = "{http://www.w3.org/2000/svg}"
 
 
-def test_bars_are_an_accessible_image_with_title_and_description():
+def test_linked_bars_are_a_labelled_group_of_links():
     svg = bar_chart(
         [
             Bar(
@@ -24,13 +24,25 @@ def test_bars_are_an_accessible_image_with_title_and_description():
         desc="Share completed",
     )
     root = ET.fromstring(svg)
-    assert root.get("role") == "img"
+    # Not "img": an image's content is presentational, links in it go unnamed.
+    assert root.get("role") == "group"
     assert root.get("aria-labelledby") == "c1-title c1-desc"
     assert root.find(f"{NS}title").text == "Completion by office"
     assert root.find(f"{NS}desc").text == "Share completed"
     link = root.find(f"{NS}a")
     assert link.get("href") == "/koordinator/?office=3&course=1"
     assert "&amp;course" in svg
+
+
+def test_bars_without_links_are_an_image_with_title_and_description():
+    root = ET.fromstring(
+        bar_chart(
+            [Bar("KPU Kota Denpasar", 20, "20 %")], ident="c2", title="t", desc="d"
+        )
+    )
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "c2-title c2-desc"
+    assert root.find(f"{NS}a") is None
 
 
 def test_labels_are_escaped():

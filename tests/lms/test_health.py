@@ -35,6 +35,23 @@ def test_healthz_names_an_unreachable_database(client):
     assert "connection refused" in response.json()["database"]
 
 
+def test_healthz_answers_503_during_an_outage_even_with_a_session_cookie(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    down = OperationalError("connection refused")
+    with (
+        mock.patch("lms.views.connection") as conn,
+        mock.patch(
+            "django.contrib.sessions.backends.db.SessionStore.load", side_effect=down
+        ),
+    ):
+        conn.cursor.side_effect = down
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "connection refused" in response.json()["database"]
+
+
 @pytest.mark.services
 def test_healthz_reaches_a_real_redis_broker(client, settings):
     require_port("Redis", "127.0.0.1", 6379)
