@@ -130,6 +130,7 @@ def prepare_database(kind: str, env: dict) -> str:
 
 SEED = """
 import datetime
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
@@ -146,7 +147,7 @@ first = LessonPage.objects.live().descendant_of(course).order_by("path").first()
 lesson_complete(enrolment=enrolment, lesson=first, now=timezone.now())
 session = SessionStore()
 session["_auth_user_id"] = str(user.pk)
-session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
 session["_auth_user_hash"] = user.get_session_auth_hash()
 session.create()
 print(lesson.url, session.session_key, len(lesson.body))

@@ -470,6 +470,13 @@ def main() -> int:  # noqa: C901 — one linear script
     parser.add_argument("--run-time", default="5m", help="locust's --run-time")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=75,
+        help="seconds gunicorn keeps an idle connection open (nginx's default; "
+        "gunicorn's own default of 2 s races the learners' pauses)",
+    )
     parser.add_argument("--port", type=int, default=8073)
     parser.add_argument("--course", default="dasar-kip")
     parser.add_argument("--accuracy", type=float, default=0.8)
@@ -555,6 +562,10 @@ def main() -> int:  # noqa: C901 — one linear script
                 "warning",
                 "--graceful-timeout",
                 "5",
+                # The learners talk to gunicorn directly, as browsers talk to the
+                # proxy in production; see bench/README.md on keep-alive.
+                "--keep-alive",
+                str(args.keep_alive),
             ],
             env,
             args.results / "gunicorn.log",
@@ -631,7 +642,8 @@ def main() -> int:  # noqa: C901 — one linear script
         f"{args.run_time}"
         f"{' (statistics from the end of the ramp-up)' if args.exclude_ramp else ''}"
         f", gunicorn {args.workers} × "
-        f"{args.threads} threads (gthread), one Celery worker, PostgreSQL and Redis "
+        f"{args.threads} threads (gthread, keep-alive {args.keep_alive} s), one Celery "
+        "worker, PostgreSQL and Redis "
         "on loopback; locust on the same machine."
     )
     print()

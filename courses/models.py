@@ -27,9 +27,10 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import LessonBodyBlock
+from .serving import CachedViewRestrictionsMixin, PathRoutingMixin
 
 
-class HomePage(Page):
+class HomePage(PathRoutingMixin, CachedViewRestrictionsMixin, Page):
     """The site's front page: what Akademi PPID is and where to start."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -47,7 +48,7 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(CachedViewRestrictionsMixin, Page):
     """The catalogue at /kursus/: every published course, in tree order."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -74,7 +75,7 @@ class Audience(models.TextChoices):
     BOTH = "both", _("Staff and interns")
 
 
-class CoursePage(Page):
+class CoursePage(CachedViewRestrictionsMixin, Page):
     summary = models.TextField(_("summary"), max_length=500)
     intro = models.TextField(
         _("introduction (Markdown)"), blank=True, help_text=_("Headings from ## down.")
@@ -198,7 +199,7 @@ class CoursePrerequisite(Orderable):
         ]
 
 
-class ModulePage(Page):
+class ModulePage(CachedViewRestrictionsMixin, Page):
     intro = models.TextField(_("introduction (Markdown)"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -217,7 +218,7 @@ class ModulePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(CachedViewRestrictionsMixin, Page):
     summary = models.TextField(_("summary"), max_length=500)
     minutes = models.PositiveSmallIntegerField(
         _("reading time (minutes)"),

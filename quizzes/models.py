@@ -34,6 +34,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from courses.serving import CachedViewRestrictionsMixin
 from lms.kip import REGIMES, STEPS
 
 from . import scoring
@@ -278,7 +279,7 @@ class ReviewWhen(models.TextChoices):
     PASSED_OR_LAST = "passed_or_last", _("After passing or the last attempt")
 
 
-class QuizPage(Page):
+class QuizPage(CachedViewRestrictionsMixin, Page):
     class Selection(models.TextChoices):
         FIXED = "fixed", _("Fixed questions")
         RANDOM = "random", _("Random draw per category")

@@ -133,9 +133,10 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # --- Accounts (django-allauth) ----------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, loading the signed-in user with their roles.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "lms.accounts.backends.ModelBackend",
+    "lms.accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -270,6 +271,9 @@ CELERY_BEAT_SCHEDULE = {
 WAGTAIL_SITE_NAME = "Akademi PPID"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "/akun/login/"
+# Pages made private ("login required") send visitors to the site's sign-in (allauth,
+# with its rate limits and TOTP), not to Wagtail's bare /_util/login/ form.
+WAGTAIL_FRONTEND_LOGIN_URL = "/akun/login/"
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",

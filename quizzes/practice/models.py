@@ -32,6 +32,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from courses.serving import CachedViewRestrictionsMixin
 from lms.kip import REGIMES
 from quizzes.scenarios import STANDARD_EVENTS, Scenario
 
@@ -47,7 +48,7 @@ def _event_field(name: str) -> models.DateField:
     return models.DateField(label, null=True, blank=True)
 
 
-class ScenarioPage(Page):
+class ScenarioPage(CachedViewRestrictionsMixin, Page):
     summary = models.TextField(
         _("summary"),
         blank=True,
