@@ -33,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from support import celery_worker_argv, cpu_seconds, drop_database, recreate_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -75,15 +77,6 @@ def configure_environment(args, media: Path) -> dict:
     }
     os.environ.update(env)
     return {**os.environ, **env}
-
-
-def recreate_database(args, *, create: bool = True) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{args.postgres}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-        if create:
-            conn.execute(f'CREATE DATABASE "{args.database}"')
 
 
 def prepare(count: int) -> list[int]:
@@ -198,36 +191,15 @@ def bare_rendering(sample: int, workers: int) -> tuple[float, float]:
     return elapsed / n, sum(cpu for _wall, cpu in results) / n
 
 
-def cpu_seconds(pids) -> float:
-    """User + system CPU of processes so far, from /proc (Linux)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / ticks
-
-
 def start_workers(env: dict, workers: int, logdir: Path) -> list[subprocess.Popen]:
     procs = []
     for i in range(workers):
         log = open(logdir / f"worker{i}.log", "wb")  # noqa: SIM115 — closed at exit
         procs.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "lms",
-                    "worker",
-                    "--pool=solo",
-                    f"--hostname=bench{i}@%h",
-                    "--loglevel=WARNING",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                ],
+            subprocess.Popen(  # noqa: S603
+                celery_worker_argv(
+                    "--pool=solo", f"--hostname=bench{i}@%h", "--loglevel=WARNING"
+                ),
                 cwd=ROOT,
                 env=env,
                 stdout=log,
@@ -243,7 +215,7 @@ def main() -> int:
     env = configure_environment(args, media)
     print(f"Preparing {args.count} completions in {args.database} …", flush=True)
     t0 = time.perf_counter()
-    recreate_database(args)
+    recreate_database(f"{args.postgres}/{args.database}")
     ids = prepare(args.count)
     print(f"  prepared in {time.perf_counter() - t0:.1f} s", flush=True)
 
@@ -358,7 +330,7 @@ def main() -> int:
     if not args.keep:
         connection.close()
         shutil.rmtree(media, ignore_errors=True)
-        recreate_database(args, create=False)
+        drop_database(f"{args.postgres}/{args.database}")
     ok = done == args.count and contiguous and codes_unique
     return 0 if ok else 1
 

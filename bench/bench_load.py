@@ -45,6 +45,16 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
+from support import (
+    celery_worker_argv,
+    children,
+    cpu_seconds,
+    drop_database,
+    flush_redis,
+    recreate_database,
+    save_template,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 LOAD = ROOT / "bench" / "load"
@@ -170,64 +180,6 @@ def seed_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def _admin(url: str):
-    import psycopg
-
-    parsed = urlparse(url)
-    admin = parsed._replace(path="/postgres").geturl()
-    return parsed.path.lstrip("/"), psycopg.connect(admin, autocommit=True)
-
-
-def recreate_database(url: str, *, fresh: bool) -> bool:
-    """A new bench database; True when it still needs migrating and seeding.
-
-    `<name>_template_<fingerprint>` keeps a migrated, seeded copy for later runs
-    (`--fresh` rebuilds it); templates of older fingerprints are dropped.
-    """
-    name, conn = _admin(url)
-    template = f"{name}_template_{seed_fingerprint()}"
-    with conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        for (old,) in conn.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE %s",
-            (f"{name}_template_%",),
-        ).fetchall():
-            if fresh or old != template:
-                conn.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (template,)
-        ).fetchone()
-        if exists:
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-            return False
-        conn.execute(f'CREATE DATABASE "{name}"')
-        return True
-
-
-def save_template(url: str) -> None:
-    name, conn = _admin(url)
-    with conn:
-        template = f"{name}_template_{seed_fingerprint()}"
-        conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(
-            f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)'
-        )
-
-
-def flush_redis(url: str) -> None:
-    import redis
-
-    redis.Redis.from_url(url).flushdb()
-
-
 def migrate_and_seed(args) -> None:
     # seed_demo refuses production settings (public demo passwords): the demo
     # content goes in under the dev settings, into the same database.
@@ -315,25 +267,6 @@ def warm_up(base: str, plan: dict, requests_count: int) -> None:
         lesson = plan["lessons"][i % len(plan["lessons"])]
         http.get(base + lesson["url"], timeout=30)
     http.get(base + plan["quiz"]["url"], timeout=30)
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-    return total / tick
-
-
-def children(pid: int) -> list[int]:
-    out = subprocess.run(  # noqa: S603
-        ["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False
-    ).stdout
-    return [int(p) for p in out.split()]
 
 
 def backends(url: str) -> list[int]:
@@ -514,7 +447,13 @@ def main() -> int:  # noqa: C901 — one linear script
     ensure_locust()
     say(f"load average before: {os.getloadavg()}")
     flush_redis(args.redis)
-    needs_seed = recreate_database(args.db_url, fresh=args.fresh)
+    template = f"{urlparse(args.db_url).path.lstrip('/')}_template_{seed_fingerprint()}"
+    needs_seed = recreate_database(
+        args.db_url,
+        template,
+        fresh=args.fresh,
+        stale_prefix=template.rsplit("_", 1)[0] + "_",
+    )
     args.signing_key = signing_key()
     # One secret for the sessions written here and the server reading them.
     args.secret_key = "load-bench-" + os.urandom(24).hex()
@@ -523,26 +462,14 @@ def main() -> int:  # noqa: C901 — one linear script
         if needs_seed:
             say(f"database {args.db_url}: migrating and seeding …")
             migrate_and_seed(args)
-            save_template(args.db_url)
+            save_template(args.db_url, template)
         else:
             say(f"database {args.db_url}: from the migrated, seeded template")
         plan_path = args.results / "plan.json"
         plan = prepare(args, plan_path)
         env = server_env(args, plan_path)
         worker = start(
-            [
-                str(ROOT / ".venv" / "bin" / "celery"),
-                "-A",
-                "lms",
-                "worker",
-                "--concurrency",
-                "1",
-                "--loglevel",
-                "WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
+            celery_worker_argv("--concurrency", "1", "--loglevel", "WARNING"),
             env,
             args.results / "celery.log",
         )
@@ -607,7 +534,10 @@ def main() -> int:  # noqa: C901 — one linear script
             "gunicorn": [server.pid, *children(server.pid)],
             "celery": [worker.pid, *children(worker.pid)],
         }
-        cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
+        cpu_before = {
+            name: cpu_seconds(pids, waited_children=True)
+            for name, pids in groups.items()
+        }
         sampler = Sampler(args.db_url)
         sampler.start()
         started = time.monotonic()
@@ -621,7 +551,7 @@ def main() -> int:  # noqa: C901 — one linear script
         )
         sampler.done.set()
         cpu = {
-            name: cpu_seconds(pids) - cpu_before.get(name, 0)
+            name: cpu_seconds(pids, waited_children=True) - cpu_before.get(name, 0)
             for name, pids in groups.items()
         }
         cpu["postgresql"] = sampler.database_cpu()

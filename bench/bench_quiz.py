@@ -55,6 +55,14 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
+from support import (
+    children,
+    cpu_seconds,
+    flush_redis,
+    recreate_database,
+    save_template,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PY = ROOT / ".venv" / "bin" / "python"
@@ -106,48 +114,6 @@ def load() -> str:
 
 
 # --- Setup ----------------------------------------------------------------------------
-
-
-def recreate_database(url: str, *, fresh: bool) -> bool:
-    """A new, empty bench database; True when it still needs migrating.
-
-    A migrated copy is kept as the template `<name>_template`, so later runs skip
-    the migrations (`--fresh` rebuilds it).
-    """
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    template = f"{name}_template"
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if fresh:
-            conn.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (template,)
-        ).fetchone()
-        if exists:
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-            return False
-        conn.execute(f'CREATE DATABASE "{name}"')
-        return True
-
-
-def save_template(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}_template" TEMPLATE "{name}"')
-
-
-def flush_redis(url: str) -> None:
-    import redis
-
-    redis.Redis.from_url(url).flushdb()
 
 
 def django_env(url: str, redis_url: str, settings_dir: str) -> dict:
@@ -617,32 +583,11 @@ async def deadline(learners: list[Learner], seconds: float) -> float:
 # --- Measuring ------------------------------------------------------------------------
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """utime + stime of these processes (Linux /proc), in seconds."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / tick
-
-
 def server_pids(master: int, url: str) -> tuple[list[int], list[int]]:
     """gunicorn workers, and the PostgreSQL backends connected to the bench database."""
     import psycopg
 
-    workers = [
-        int(pid)
-        for pid in subprocess.run(  # noqa: S603
-            ["pgrep", "-P", str(master)],  # noqa: S607
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.split()
-    ]
+    workers = children(master)
     name = urlparse(url).path.lstrip("/")
     with psycopg.connect(url) as conn:
         backends = [
@@ -908,14 +853,15 @@ def main() -> int:
     env = django_env(args.db_url, args.redis_url, settings_dir)
     print(f"database {args.db_url}: recreating …", flush=True)
     flush_redis(args.redis_url)
-    if recreate_database(args.db_url, fresh=args.fresh):
+    template = f"{urlparse(args.db_url).path.lstrip('/')}_template"
+    if recreate_database(args.db_url, template, fresh=args.fresh):
         subprocess.run(  # noqa: S603
             [str(PY), "manage.py", "migrate", "--noinput", "-v", "0"],
             cwd=ROOT,
             env=env,
             check=True,
         )
-        save_template(args.db_url)
+        save_template(args.db_url, template)
     data = prepare(env, len(scenarios) * args.learners + 1)
     server = subprocess.Popen(  # noqa: S603
         [

@@ -1,8 +1,9 @@
-"""Platform-wide views: health check and language switch."""
+"""Platform-wide views: health check, language switch, CSRF refusal."""
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language
 
@@ -58,3 +59,14 @@ def switch_language(request):
         request.user.language = code
         request.user.save(update_fields=["language"])
     return response
+
+
+def csrf_failure(request, reason=""):
+    """A refused form (CSRF_FAILURE_VIEW): in the site's layout and language.
+
+    Django's own page is English and styled inline, which the CSP blocks. Rendering
+    with the request also sets a fresh CSRF cookie, so reloading the form works.
+    """
+    context = {"reason": reason if settings.DEBUG else ""}
+    return render(request, "403_csrf.html", context, status=403)
+

@@ -222,11 +222,8 @@ def _base_content_after_flush(request):
     )
     if transactional:
         request.getfixturevalue("transactional_db")
-        from wagtail.models import Locale
+        from tests.factories import ensure_site_tree
 
-        from tests.courses.conftest import ensure_site_tree
-
-        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
         ensure_site_tree()
 
 

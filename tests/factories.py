@@ -1,4 +1,4 @@
-"""Shared factories: offices, users, coordinator scopes, staff imports.
+"""Shared factories: offices, users, coordinator scopes, staff imports, the site tree.
 
 Other apps' tests import these; keep them small and their defaults boring.
 """
@@ -150,3 +150,33 @@ def build_office_tree() -> OfficeTree:
             parent=jateng,
         ),
     )
+
+
+def ensure_site_tree():
+    """The home page and catalogue (/kursus/) the data migrations create, with the
+    Wagtail rows around them (locale, root collection, default site), rebuilt when a
+    transactional test flushed the database. Returns the CourseIndexPage."""
+    from django.conf import settings
+    from wagtail.models import Collection, Locale, Page, Site
+
+    from courses.models import CourseIndexPage, HomePage
+
+    if not Collection.objects.exists():  # wagtailcore's data migration made it
+        Collection.add_root(name="Root")
+    catalogue = CourseIndexPage.objects.first()
+    if catalogue is not None:
+        return catalogue
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    home = HomePage.objects.first()
+    if home is None:
+        home = root.add_child(instance=HomePage(title="Akademi PPID", slug="home"))
+        Site.objects.update_or_create(
+            is_default_site=True,
+            defaults={
+                "hostname": "localhost",
+                "root_page": home,
+                "site_name": "Akademi PPID",
+            },
+        )
+    return home.add_child(instance=CourseIndexPage(title="Kursus", slug="kursus"))

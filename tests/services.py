@@ -6,6 +6,7 @@ worker or Chromium can never pass there by skipping.
 
 import os
 import socket
+import sys
 
 import pytest
 
@@ -58,3 +59,21 @@ def drop_broker_connections() -> None:
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
     pools.reset()
+
+
+def celery_worker_argv(*options: str) -> list[str]:
+    """A real Celery worker of the project, one process, no cluster chatter;
+    `options` add to it (queue, log level). Run it with cwd at the repository root."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "lms",
+        "worker",
+        "--pool=solo",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        *options,
+    ]

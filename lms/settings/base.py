@@ -310,6 +310,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Security defaults (tightened further in production; docs/security.md) ---
 SESSION_COOKIE_HTTPONLY = True
+# A refused form explains itself in Indonesian, in the site's layout (lms.views).
+CSRF_FAILURE_VIEW = "lms.views.csrf_failure"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "SAMEORIGIN"

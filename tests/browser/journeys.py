@@ -37,8 +37,7 @@ from quizzes.models import (
 from quizzes.practice.adapters import page_values
 from quizzes.practice.models import ScenarioPage, ScenarioPlay
 from quizzes.scenarios import load_library
-from tests.courses.conftest import ensure_site_tree
-from tests.factories import UserFactory, build_office_tree
+from tests.factories import UserFactory, build_office_tree, ensure_site_tree
 from tests.practice.helpers import best_post
 
 SCENARIO_SLUG = "permohonan-tepat-waktu-gianyar"

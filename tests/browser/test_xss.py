@@ -52,8 +52,12 @@ from quizzes.practice.adapters import kip_oracle
 from quizzes.practice.forms import parse_answer
 from quizzes.scenarios import PlayState
 from tests.browser.conftest import ARTIFACTS, sign_in
-from tests.courses.conftest import ensure_site_tree
-from tests.factories import TEST_PASSWORD, UserFactory, build_office_tree
+from tests.factories import (
+    TEST_PASSWORD,
+    UserFactory,
+    build_office_tree,
+    ensure_site_tree,
+)
 from tests.practice.factories import broken, scenario_page
 from tests.practice.helpers import best_post
 from tests.security.xss_corpus import (

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from courses.models import CourseCompletion, CourseIndexPage, CoursePage, Enrolment
 from lms.offices.models import CoordinatorScope, Office
+from tests.factories import ensure_site_tree
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 
@@ -71,26 +72,7 @@ def default_layout(**fields):
 
 
 def catalogue() -> CourseIndexPage:
-    """The catalogue the migrations create; rebuilt when a transactional test
-    (ours or another app's) flushed the database."""
-    existing = CourseIndexPage.objects.first()
-    if existing is not None:
-        return existing
-    from django.conf import settings
-    from wagtail.models import Locale, Page, Site
-
-    from courses.models import HomePage
-
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
-    home = HomePage.objects.first()
-    if home is None:
-        home = root.add_child(instance=HomePage(title="Akademi PPID", slug="home"))
-        Site.objects.update_or_create(
-            is_default_site=True,
-            defaults={"hostname": "localhost", "root_page": home},
-        )
-    return home.add_child(instance=CourseIndexPage(title="Kursus", slug="kursus"))
+    return ensure_site_tree()
 
 
 def course(**kwargs) -> CoursePage:

@@ -12,7 +12,6 @@ doubled, no number skipped.
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -23,7 +22,7 @@ from celery import Celery
 from django.db import connection
 
 from certificates.models import Certificate, CertificateCounter
-from tests.services import missing_service, require_port
+from tests.services import celery_worker_argv, missing_service, require_port
 
 from . import factories
 
@@ -34,22 +33,8 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 def start_worker(env, log):
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "lms",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "-Q",
-            env["CERT_TEST_QUEUE"],
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
+    return subprocess.Popen(  # noqa: S603
+        celery_worker_argv("--loglevel=INFO", "-Q", env["CERT_TEST_QUEUE"]),
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -2,35 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from wagtail.models import Collection, Page, Site
 
-from courses.models import CourseIndexPage, HomePage
 from lms.offices.models import CoordinatorScope, Office
+from tests.factories import ensure_site_tree
 
 from .factories import OfficeFactory, UserFactory
-
-
-def ensure_site_tree() -> CourseIndexPage:
-    """The home page and catalogue the migrations create, rebuilt if a transactional
-    test elsewhere flushed the database."""
-    if not Collection.objects.exists():  # wagtailcore's data migration made it
-        Collection.add_root(name="Root")
-    catalogue = CourseIndexPage.objects.first()
-    if catalogue is not None:
-        return catalogue
-    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
-    home = HomePage.objects.first()
-    if home is None:
-        home = root.add_child(instance=HomePage(title="Akademi PPID", slug="home"))
-        Site.objects.update_or_create(
-            is_default_site=True,
-            defaults={
-                "hostname": "localhost",
-                "root_page": home,
-                "site_name": "Akademi PPID",
-            },
-        )
-    return home.add_child(instance=CourseIndexPage(title="Kursus", slug="kursus"))
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from django.utils import timezone
 from courses.models import CourseCompletion, LessonPage
 from courses.services import enrolment_self_create, lesson_complete
 from courses.signals import course_completed
+from tests.factories import ensure_site_tree
 
-from .conftest import ensure_site_tree
 from .factories import OfficeFactory, UserFactory, course_with_lessons
 
 pytestmark = pytest.mark.django_db(transaction=True)

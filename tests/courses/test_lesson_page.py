@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from courses.models import LessonPage
+from tests.factories import ensure_site_tree
 
-from .conftest import ensure_site_tree
 from .test_import_export import CONTENT
 
 BLOCK_MARKERS = {

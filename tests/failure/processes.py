@@ -16,7 +16,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from tests.services import (
+    celery_worker_argv,
     drop_broker_connections,
     missing_service,
     port_open,
@@ -192,19 +192,7 @@ class CeleryWorker:
         }
         with open(log_path, "ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 — our interpreter and code
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "lms",
-                    "worker",
-                    "--pool=solo",
-                    "--loglevel=INFO",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                ],
+                celery_worker_argv("--loglevel=INFO"),
                 cwd=ROOT,
                 env=env,
                 stdout=log,

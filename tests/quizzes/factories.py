@@ -7,9 +7,8 @@ import itertools
 
 import factory
 from django.contrib.auth import get_user_model
-from wagtail.models import Page, Site
 
-from courses.models import CourseIndexPage, CoursePage, Enrolment, HomePage, ModulePage
+from courses.models import CourseIndexPage, CoursePage, Enrolment, ModulePage
 from quizzes.models import (
     Choice,
     Question,
@@ -18,6 +17,7 @@ from quizzes.models import (
     QuizPage,
     QuizQuestion,
 )
+from tests.factories import ensure_site_tree
 
 PASSWORD = "kuis-sandi-yang-panjang-2024"  # noqa: S105
 _seq = itertools.count(1)
@@ -48,23 +48,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 
 
 def catalogue() -> CourseIndexPage:
-    """The catalogue the migrations create, rebuilt after a transactional flush."""
-    found = CourseIndexPage.objects.first()
-    if found is not None:
-        return found
-    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
-    home = HomePage.objects.first()
-    if home is None:
-        home = root.add_child(instance=HomePage(title="Akademi PPID", slug="home"))
-        Site.objects.update_or_create(
-            is_default_site=True,
-            defaults={
-                "hostname": "localhost",
-                "root_page": home,
-                "site_name": "Akademi",
-            },
-        )
-    return home.add_child(instance=CourseIndexPage(title="Kursus", slug="kursus"))
+    return ensure_site_tree()
 
 
 def course_tree(*, slug: str | None = None, passing_score: int = 70):
