@@ -21,6 +21,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from lms import kip
+from lms.deadlines.adapters import calendar_overrides
 
 from .rendering import render_markdown, sanitise_html
 
@@ -175,9 +176,7 @@ class DeadlineExampleBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context)
         overrides = (parent_context or {}).get("kip_overrides")
         if overrides is None:
-            from .selectors import kip_calendar_overrides
-
-            overrides = kip_calendar_overrides()
+            overrides = calendar_overrides()
         context["explanation"] = explain_cached(
             value.get("step"), value.get("start"), value.get("regime"), *overrides
         )

@@ -18,6 +18,8 @@ from django.db.models import Count, Prefetch, Q
 from wagtail import hooks
 from wagtail.models import Page
 
+from lms.deadlines.adapters import calendar_overrides
+
 from .completion import (
     CompletionResult,
     RequirementStatus,
@@ -36,19 +38,6 @@ from .models import (
 )
 
 CERTIFICATE_URL_HOOK = "courses_certificate_urls"
-
-
-def kip_calendar_overrides() -> tuple[frozenset, frozenset]:
-    """Administrator closures for the legal engine: (extra_closed, extra_open).
-
-    Read from lms.deadlines when that app provides them; none otherwise.
-    """
-    try:
-        from lms.deadlines.selectors import calendar_overrides
-    except ImportError:
-        return frozenset(), frozenset()
-    closed, opened = calendar_overrides()
-    return frozenset(closed), frozenset(opened)
 
 
 # --- Lessons and requirements -------------------------------------------------
@@ -441,7 +430,7 @@ def lesson_page_state(*, lesson: LessonPage, request) -> dict:
         "done_keys": frozenset(f"lesson:{pk}" for pk in done),
         "check_answers": answers,
         "check_count": kinds.count("check"),
-        "kip_overrides": kip_calendar_overrides() if "deadline" in kinds else None,
+        "kip_overrides": calendar_overrides() if "deadline" in kinds else None,
     }
 
 

@@ -234,9 +234,9 @@ class Question(index.Indexed, ClusterableModel):
             return None
         if self.date_answer:
             return self.date_answer
-        from .selectors import kip_due_date
+        from lms.deadlines.adapters import due_date_for
 
-        return kip_due_date(
+        return due_date_for(
             self.kip_step, self.kip_start, regime=self.kip_regime or "general"
         )
 

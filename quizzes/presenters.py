@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from courses.rendering import render_markdown
+from lms.deadlines.adapters import calendar_overrides
 from lms.kip import REGIMES, STEPS
 
 from . import scoring
@@ -22,7 +23,6 @@ from .models import Attempt, Question
 from .selectors import (
     answer_key,
     attempt_answers,
-    kip_overrides,
     questions_with_choices,
 )
 
@@ -133,7 +133,7 @@ def review_items(attempt: Attempt, *, answers: bool, feedback: bool) -> list[dic
     questions = questions_with_choices(
         {e["q"] for e in attempt.layout}, with_category=False
     )
-    overrides = kip_overrides() if answers else None
+    overrides = calendar_overrides() if answers else None
     items = []
     for entry in attempt.layout:
         question = questions[entry["q"]]

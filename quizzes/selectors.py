@@ -16,7 +16,7 @@ from operator import or_
 
 from django.db.models import Max, Q
 
-from lms.kip import due_date
+from lms.deadlines.adapters import due_date_for
 
 from . import analysis, policy, scoring
 from .layout import QuestionSpec
@@ -28,34 +28,6 @@ from .models import (
     QuestionCategory,
     QuizPage,
 )
-
-# --- The legal engine -----------------------------------------------------------------
-
-
-def kip_overrides() -> tuple[frozenset, frozenset]:
-    """Administrator closures for the legal engine: (extra_closed, extra_open).
-
-    Read from lms.deadlines when that app provides them (one query at most);
-    none otherwise.
-    """
-    try:
-        from lms.deadlines.selectors import calendar_overrides
-    except ImportError:
-        return frozenset(), frozenset()
-    closed, opened = calendar_overrides()
-    return frozenset(closed), frozenset(opened)
-
-
-def kip_due_date(
-    step: str,
-    start: datetime.date,
-    *,
-    regime: str = "general",
-    overrides: tuple[frozenset, frozenset] | None = None,
-) -> datetime.date:
-    closed, opened = overrides if overrides is not None else kip_overrides()
-    return due_date(step, start, regime=regime, extra_closed=closed, extra_open=opened)
-
 
 # --- Courses --------------------------------------------------------------------------
 
@@ -143,7 +115,7 @@ def answer_key(
         if question.date_answer:
             expected = question.date_answer
         else:
-            expected = kip_due_date(
+            expected = due_date_for(
                 question.kip_step,
                 question.kip_start,
                 regime=question.kip_regime or "general",

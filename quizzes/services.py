@@ -30,6 +30,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils.translation import gettext, gettext_noop
 
+from lms.deadlines.adapters import calendar_overrides
+
 from . import policy, scoring
 from .interchange import (
     ParsedBank,
@@ -51,7 +53,6 @@ from .models import (
 from .selectors import (
     answer_key,
     effective_pass_mark,
-    kip_overrides,
     question_specs,
     questions_with_choices,
     quiz_course_and_enrolment,
@@ -366,7 +367,7 @@ def _grade(
         {a.question_id for a in answers}, with_category=False
     )
     overrides = (
-        kip_overrides()
+        calendar_overrides()
         if any(q.kind == scoring.DATE and not q.date_answer for q in questions.values())
         else (frozenset(), frozenset())
     )

@@ -53,6 +53,7 @@ __all__ = [
     "STEP_POINTS",
     "KipError",
     "add_working_days_for",
+    "calendar_overrides",
     "closed_days_for",
     "due_date_for",
     "explain_for",
@@ -108,8 +109,13 @@ def regime_choices() -> list[tuple[str, str]]:
     return [(key, localized(regime.label)) for key, regime in REGIMES.items()]
 
 
-def _calendar(cuti_bersama_working: bool) -> dict:
-    extra_closed, extra_open = calendar_overrides()
+Overrides = tuple[frozenset[date], frozenset[date]]
+
+
+def _calendar(cuti_bersama_working: bool, overrides: Overrides | None = None) -> dict:
+    extra_closed, extra_open = (
+        overrides if overrides is not None else calendar_overrides()
+    )
     return {
         "cuti_bersama_working": cuti_bersama_working,
         "extra_closed": extra_closed,
@@ -123,9 +129,16 @@ def due_date_for(
     *,
     regime: str = "general",
     cuti_bersama_working: bool = False,
+    overrides: Overrides | None = None,
 ) -> date:
-    """The last day of `step`'s period for an event on `start`."""
-    return kip.due_date(step, start, regime=regime, **_calendar(cuti_bersama_working))
+    """The last day of `step`'s period for an event on `start`.
+
+    `overrides`: the (closed, open) days of `calendar_overrides()`, when the caller
+    already holds them (grading many date questions reads them once).
+    """
+    return kip.due_date(
+        step, start, regime=regime, **_calendar(cuti_bersama_working, overrides)
+    )
 
 
 def explain_for(
