@@ -66,8 +66,10 @@ class PathRoutingMixin:
 
 
 def view_restrictions_exist() -> bool:
+    # Forgotten on every change (below); the timeout only bounds how long a process
+    # with its own memory cache (the embedded default) could miss another's change.
     return cache.get_or_set(
-        VIEW_RESTRICTIONS_CACHE_KEY, PageViewRestriction.objects.exists, timeout=None
+        VIEW_RESTRICTIONS_CACHE_KEY, PageViewRestriction.objects.exists, timeout=300
     )
 
 
