@@ -1,10 +1,11 @@
 """Security response headers that Django does not set itself (docs/security.md).
 
 - `ContentSecurityPolicyMiddleware`: django-csp's middleware, plus the one exception
-  the policy has. Wagtail 8 still writes inline `<script>` initialisers for its
-  chooser, date and inline-panel widgets (wagtail/wagtail#12940), so under the
-  admin prefixes in `LMS_CSP_ADMIN_PREFIXES` the directives in `LMS_CSP_ADMIN_EXTRA`
-  are added. Every other page keeps the strict policy of CONTENT_SECURITY_POLICY.
+  the policy has: under the admin prefixes in `LMS_CSP_ADMIN_PREFIXES` the
+  directives in `LMS_CSP_ADMIN_EXTRA` are added, today inline styles only (Wagtail's
+  panels use them). Inline script stays refused there too: Wagtail's inline
+  initialisers are replaced by data (lms/admin_init.py). Every other page keeps the
+  strict policy of CONTENT_SECURITY_POLICY.
 - `PermissionsPolicyMiddleware`: the Permissions-Policy header from
   PERMISSIONS_POLICY (browser features nobody here needs are switched off).
 """

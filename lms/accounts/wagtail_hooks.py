@@ -1,14 +1,32 @@
 """Wagtail admin for accounts: the audit-log action of an erasure, and the
 user listing's bulk "Delete", which erases instead of deleting rows
-(docs/privacy.md). The user viewset itself is in viewsets.py."""
+(docs/privacy.md). The user viewset itself is in viewsets.py.
 
+Also for the whole admin: its widgets started without inline script
+(lms/admin_init.py, docs/security.md).
+"""
+
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
+from wagtail.admin.widgets import BaseChooser
 from wagtail.users.views.bulk_actions.user_bulk_action import UserBulkAction
+
+from lms.admin_init import chooser_render
 
 from .permissions import user_can_erase_account
 from .services import account_erase
+
+# wagtail.snippets imports every wagtail_hooks module while the apps load
+# (django.setup()), so this is in place before any chooser renders.
+BaseChooser.render = chooser_render
+
+
+@hooks.register("insert_global_admin_js")
+def admin_init_js():
+    return format_html('<script src="{}" defer></script>', static("js/admin-init.js"))
 
 
 class EraseBulkAction(UserBulkAction):

@@ -348,11 +348,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [SELF],
     }
 }
-# The Wagtail admin (and Django's) only: Wagtail 8 renders inline <script>
-# initialisers for choosers, date pickers and inline panels (wagtail#12940) and
-# inline styles throughout. lms.middleware adds these directives under the prefixes.
+# The Wagtail admin (and Django's) only: inline styles, which Wagtail's panels use
+# and our scenario and analytics admin pages too (small <style> blocks).
+# lms.middleware adds these directives under the prefixes. Scripts keep the strict
+# script-src there too: Wagtail's inline <script> initialisers (wagtail#12940) are
+# replaced by data that static/js/admin-init.js runs (lms/admin_init.py).
 LMS_CSP_ADMIN_PREFIXES = ["/admin/", "/django-admin/"]
-LMS_CSP_ADMIN_EXTRA = {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE]}
+LMS_CSP_ADMIN_EXTRA = {"style-src": [UNSAFE_INLINE]}
+# Reads templates/ before the apps' templates for form widgets too, so that
+# templates/wagtailadmin/widgets/ replaces Wagtail's inline-script date widgets.
+FORM_RENDERER = "lms.admin_init.FormRenderer"
 # Browser features the platform never uses are switched off for every page.
 PERMISSIONS_POLICY = {
     feature: []

@@ -1,11 +1,16 @@
 """The Content Security Policy in a real browser: the site and the Wagtail admin work
 under it without a single violation.
 
-The browser context here does NOT bypass CSP (the shared `page` fixture does, for
-axe only). An init script records every `securitypolicyviolation` event in every
-frame, and console errors that mention the Content Security Policy are collected
-too; each test walks through real pages and interactions and asserts that both
-lists stay empty. `test_the_watch_sees_a_violation` proves the watch can fail.
+The browser context enforces the policy, as the shared `page` fixture of
+tests/browser does. An init script records every `securitypolicyviolation` event
+in every frame, and console errors that mention the Content Security Policy are
+collected too; each test walks through real pages and interactions and asserts that
+both lists stay empty. `test_the_watch_sees_a_violation` proves the watch can fail.
+
+The admin's script-src has no 'unsafe-inline' either: the widgets Wagtail starts
+with inline script are started by static/js/admin-init.js from `<lms-admin-init>`
+elements (lms/admin_init.py), and `test_the_admin_widgets_start_without_inline_script`
+uses each kind, so that a quiet page that does nothing cannot pass.
 """
 
 from __future__ import annotations
@@ -79,6 +84,27 @@ class CspWatch:
     def assert_clean(self) -> None:
         lines = [f"{label}: {v}" for label, vs in self.found.items() for v in vs]
         assert not lines, "CSP violations:\n" + "\n".join(lines)
+
+
+# The <lms-admin-init> elements of the page whose initialiser has not run.
+UNSTARTED = """() => [...document.querySelectorAll("lms-admin-init")]
+  .filter((e) => !e.started).map((e) => e.dataset.initialiser)"""
+
+
+def admin_inits(page) -> list[str]:
+    return page.evaluate(
+        "() => [...document.querySelectorAll('lms-admin-init')]"
+        ".map((e) => e.dataset.initialiser)"
+    )
+
+
+def pick_the_15th(page, input_id: str) -> str:
+    """Open the date picker of an input, choose the 15th of the month it shows and
+    return what the picker wrote into the input."""
+    page.click(f"#{input_id}")
+    picker = page.locator(".xdsoft_datetimepicker:visible")
+    picker.locator("td.xdsoft_date[data-date='15']:not(.xdsoft_other_month)").click()
+    return page.input_value(f"#{input_id}")
 
 
 def pdf_viewer_opened(page, *, seconds: int = 10) -> bool:
@@ -295,4 +321,104 @@ def test_the_wagtail_admin_works_under_the_policy(csp, live_server, site, settin
     csp.visit(base, "/admin/images/")
     csp.visit(base, "/admin/images/multiple/add/")
     csp.visit(base, "/django-admin/")
+    # Django's admin scripts run under the same script-src: a group's two-pane
+    # permission picker, and a tag's slug filled in from its name.
+    csp.visit(base, "/django-admin/auth/group/add/")
+    page.wait_for_selector("#id_permissions_from")
+    csp.visit(base, "/django-admin/taggit/tag/add/")
+    page.locator("#id_name").press_sequentially("Keterbukaan Informasi")
+    assert page.input_value("#id_slug") == "keterbukaan-informasi"
+    csp.collect("django admin forms")
     csp.assert_clean()
+
+
+def test_the_admin_widgets_start_without_inline_script(
+    csp, live_server, site, settings
+):
+    """Date pickers, choosers and inline panels, which Wagtail starts with inline
+    script, are started from data under the strict script-src, also inside a child
+    form added with an inline panel's "Add", and they work."""
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
+    base = live_server.url
+    page = csp.page
+    page_errors = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    sign_in(page, base, site.admin.email, TEST_PASSWORD)
+
+    # Question snippet: a date picker (AdminDateInput) and the options' inline panel.
+    question = Question.objects.filter(kind=Question.Kind.DATE).first()
+    csp.visit(base, f"/admin/snippets/quizzes/question/edit/{question.pk}/")
+    assert {"initDateChooser", "InlinePanel"} <= set(admin_inits(page))
+    assert page.evaluate(UNSTARTED) == []
+    assert re.fullmatch(r"\d{4}-\d{2}-15", pick_the_15th(page, "id_date_answer"))
+    options = page.locator("#id_choices-FORMS > [id^=inline_child_choices-]")
+    count = options.count()
+    page.click("#id_choices-ADD")
+    assert options.count() == count + 1
+    assert page.input_value("#id_choices-TOTAL_FORMS") == str(count + 1)
+    csp.collect("question: date picker and a new option")
+
+    # Quiz page: the snippet choosers of its questions, and one in a new child form,
+    # which is started as it is inserted and chooses a question in its modal.
+    csp.visit(base, f"/admin/pages/{site.quiz.pk}/edit/")
+    assert "SnippetChooser" in admin_inits(page)
+    assert page.evaluate(UNSTARTED) == []
+    new = page.input_value("#id_fixed_questions-TOTAL_FORMS")
+    # Clicked and checked in one task: the insertion itself starts the new chooser,
+    # as a MultipleChooserPanel uses it on the line after adding the child form.
+    assert page.evaluate(
+        """(n) => {
+          document.getElementById("id_fixed_questions-ADD").click();
+          const id = `id_fixed_questions-${n}-question-chooser`;
+          return document.getElementById(id).widget !== undefined;
+        }""",
+        new,
+    )
+    chooser = page.locator(f"#id_fixed_questions-{new}-question-chooser")
+    chooser.locator("[data-chooser-action-choose]").click()
+    choice = page.locator(".modal-content a[data-chooser-modal-choice]").first
+    chosen_title = choice.inner_text().strip()
+    choice.click()
+    page.wait_for_selector(".modal-content", state="detached")
+    chosen = page.input_value(f"#id_fixed_questions-{new}-question")
+    assert Question.objects.get(pk=chosen).name == chosen_title
+    assert chooser.locator("[data-chooser-title]").inner_text().strip() == chosen_title
+    csp.collect("quiz: snippet chooser in a new fixed question")
+    # Its schedule dialog: the date-time picker (AdminDateTimeInput).
+    page.click("[data-side-panel-toggle=status]")
+    page.click("[data-a11y-dialog-show=schedule-publishing-dialog]")
+    assert re.fullmatch(
+        r"\d{4}-\d{2}-15 \d{2}:\d{2}", pick_the_15th(page, "id_go_live_at")
+    )
+    csp.collect("quiz: schedule date-time picker")
+
+    # Course page: a new prerequisite's page chooser chooses the course in its modal.
+    csp.visit(base, f"/admin/pages/{site.course.pk}/edit/")
+    assert page.evaluate(UNSTARTED) == []
+    page.click("#id_prerequisite_links-ADD")
+    chooser = page.locator("#id_prerequisite_links-0-required_course-chooser")
+    chooser.locator("[data-chooser-action-choose]").click()
+    page.locator(f".modal-content a.choose-page[data-id='{site.course.pk}']").click()
+    page.wait_for_selector(".modal-content", state="detached")
+    assert page.input_value("#id_prerequisite_links-0-required_course") == str(
+        site.course.pk
+    )
+    assert chooser.locator("[data-chooser-title]").inner_text().strip() == (
+        site.course.title
+    )
+    csp.collect("course: page chooser in a new prerequisite")
+
+    # A new workflow: "Add" a task, whose chooser is Wagtail's createTaskChooser.
+    csp.visit(base, "/admin/workflows/add/")
+    page.click("#id_workflow_tasks-ADD")
+    assert "createTaskChooser" in admin_inits(page)
+    assert page.evaluate(UNSTARTED) == []
+    csp.collect("workflow: task chooser in a new task")
+
+    # A listing filter: the date range of the site history report (a MultiWidget
+    # of date inputs, rendered through lms.admin_init.FormRenderer).
+    csp.visit(base, "/admin/reports/site-history/")
+    assert admin_inits(page).count("initDateChooser") == 2
+    assert page.evaluate(UNSTARTED) == []
+    csp.assert_clean()
+    assert page_errors == []
