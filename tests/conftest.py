@@ -4,6 +4,7 @@
   service is missing, fail instead when services are required (CI).
 - Transactional tests recreate the rows migrations create (Wagtail's locale,
   site, home page and catalogue) that an earlier flush removed.
+- `live_server`: on the in-memory SQLite of `make test`, one request at a time.
 - `office_tree`: a small slice of the KPU tree with real codes.
 - `celery_worker_process`: a real Celery worker in a subprocess, consuming from
   Redis and sharing the test's PostgreSQL database; e-mail it sends lands in files.
@@ -13,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,6 +211,33 @@ def _wait_until_ready(app, worker: WorkerProcess, timeout: float = 45) -> None:
         if app.control.ping(timeout=0.5):
             return
     pytest.fail(f"The Celery worker did not answer within {timeout}s:\n{worker.log()}")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server; on in-memory SQLite it serves one request at a
+    time. That database is one connection shared by the server's threads, and two
+    requests at once (attempt.js autosaving two answers, say) fail with "cannot open
+    savepoint - SQL statements in progress". PostgreSQL (CI) keeps the threads."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        httpd = live_server.thread.httpd
+        app = httpd.get_app()
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                result = app(environ, start_response)
+                try:
+                    body = b"".join(result)  # streamed bodies read the database too
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+            return [body]
+
+        httpd.set_app(one_at_a_time)
+    return live_server
 
 
 @pytest.fixture(autouse=True)
