@@ -51,6 +51,7 @@ from support import (
     cpu_seconds,
     drop_database,
     flush_redis,
+    gunicorn_argv,
     recreate_database,
     save_template,
 )
@@ -474,26 +475,15 @@ def main() -> int:  # noqa: C901 — one linear script
             args.results / "celery.log",
         )
         server = start(
-            [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "lms.wsgi",
-                "--bind",
-                f"127.0.0.1:{args.port}",
-                "--workers",
-                str(args.workers),
-                "--threads",
-                str(args.threads),
-                "--worker-class",
-                "gthread",
-                "--log-level",
-                "warning",
-                "--graceful-timeout",
-                "5",
-                # The learners talk to gunicorn directly, as browsers talk to the
-                # proxy in production; see bench/README.md on keep-alive.
-                "--keep-alive",
-                str(args.keep_alive),
-            ],
+            # The learners talk to gunicorn directly, as browsers talk to the
+            # proxy in production; see bench/README.md on keep-alive.
+            gunicorn_argv(
+                args.port,
+                workers=args.workers,
+                threads=args.threads,
+                graceful_timeout=5,
+                keep_alive=args.keep_alive,
+            ),
             env,
             args.results / "gunicorn.log",
         )

@@ -59,14 +59,15 @@ from support import (
     children,
     cpu_seconds,
     flush_redis,
+    gunicorn_argv,
     recreate_database,
     save_template,
+    signed_in_sessions,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PY = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 TIMEOUT = 60
 # Reopen a connection idle for longer than this: gunicorn closes keep-alive
 # connections after 2 s, and a browser would reconnect too.
@@ -145,14 +146,10 @@ def prepare(env: dict, learners: int) -> dict:
 
     django.setup()
     import logging
-    from importlib import import_module
 
     logging.disable(logging.INFO)
     from django.conf import settings
     from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
         get_user_model,
     )
 
@@ -204,16 +201,7 @@ def prepare(env: dict, learners: int) -> dict:
         ]
     )
     Enrolment.objects.bulk_create([Enrolment(user=u, course=course) for u in users])
-    # As a login would: stored in PostgreSQL and, with cached_db, in Redis.
-    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
-    cookies = []
-    for user in users:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        cookies.append(store.session_key)
+    cookies = signed_in_sessions(users)
     return {
         "quiz_id": quiz.pk,
         "quiz_path": quiz.url_path.removeprefix("/home"),
@@ -864,20 +852,12 @@ def main() -> int:
         save_template(args.db_url, template)
     data = prepare(env, len(scenarios) * args.learners + 1)
     server = subprocess.Popen(  # noqa: S603
-        [
-            str(GUNICORN),
-            "lms.wsgi",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--worker-class",
-            args.worker_class,
-            "--log-level",
-            "warning",
-        ],
+        gunicorn_argv(
+            args.port,
+            workers=args.workers,
+            threads=args.threads,
+            worker_class=args.worker_class,
+        ),
         cwd=ROOT,
         env=env,
     )

@@ -87,7 +87,56 @@ def flush_redis(url: str) -> None:
     redis.Redis.from_url(url).flushdb()
 
 
+# --- Django ------------------------------------------------------------------
+
+
+def signed_in_sessions(users) -> list[str]:
+    """What a sign-in leaves behind, for each user: a stored session naming them
+    (with cached_db, in PostgreSQL and Redis). Call with Django set up."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = []
+    for user in users:
+        store = store_class()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        keys.append(store.session_key)
+    return keys
+
+
 # --- Processes ---------------------------------------------------------------
+
+
+def gunicorn_argv(
+    port: int, *, workers: int, threads: int, worker_class: str = "gthread", **options
+) -> list[str]:
+    """The project under gunicorn on loopback; `options` as `--name value`."""
+    extra = [
+        item
+        for name, value in options.items()
+        for item in (f"--{name.replace('_', '-')}", str(value))
+    ]
+    return [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "lms.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        worker_class,
+        "--log-level",
+        "warning",
+        *extra,
+    ]
 
 
 def celery_worker_argv(*options: str) -> list[str]:

@@ -9,22 +9,19 @@ COURSE_SLUG (the extra one only warms the server up), and writes the lessons, th
 quiz with an answer key by the texts shown, and the scenario with its best answers.
 """
 
-import importlib
 import json
 import sys
+from pathlib import Path
 
 import django
 
 django.setup()
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: support.py
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import (  # noqa: E402
-    BACKEND_SESSION_KEY,
-    HASH_SESSION_KEY,
-    SESSION_KEY,
-    get_user_model,
-)
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from support import signed_in_sessions  # noqa: E402
 
 from courses.models import CoursePage, LessonPage  # noqa: E402
 from courses.services import enrolment_self_create  # noqa: E402
@@ -60,20 +57,6 @@ def learners(count: int, course: CoursePage) -> list:
     for user in users:
         enrolment_self_create(user=user, course=course, now=now)
     return users
-
-
-def sessions(users: list) -> list[str]:
-    """What a sign-in leaves behind: a session naming the user."""
-    store_class = importlib.import_module(settings.SESSION_ENGINE).SessionStore
-    keys = []
-    for user in users:
-        store = store_class()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        keys.append(store.session_key)
-    return keys
 
 
 def answer_key(quiz: QuizPage) -> dict:
@@ -127,7 +110,7 @@ def main() -> None:
     count, slug, plan_path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     course = CoursePage.objects.live().get(slug=slug)
     quiz = QuizPage.objects.live().child_of(course).get()
-    keys = sessions(learners(count + 1, course))
+    keys = signed_in_sessions(learners(count + 1, course))
     lessons = [
         {"id": lesson.pk, "url": lesson.url}
         for lesson in LessonPage.objects.live().descendant_of(course).order_by("path")
