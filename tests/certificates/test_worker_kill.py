@@ -34,7 +34,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 def start_worker(env, log):
     return subprocess.Popen(  # noqa: S603
-        celery_worker_argv("--loglevel=INFO", "-Q", env["CERT_TEST_QUEUE"]),
+        celery_worker_argv("--loglevel=INFO", "-Q", env["TEST_WORKER_QUEUE"]),
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -67,18 +67,18 @@ def test_a_worker_killed_mid_task_issues_exactly_once_after_restart(tmp_path):
     queue = f"cert-kill-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": os.environ.get(
-            "CERT_TEST_WORKER_SETTINGS", "tests.certificates.worker_settings"
-        ),
+        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
         "DATABASE_URL": (
             f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@"
             f"{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/"
             f"{settings['NAME']}"
         ),
-        "CELERY_BROKER_URL": REDIS_URL,
-        "CERT_TEST_QUEUE": queue,
-        "CERT_TEST_MEDIA": str(tmp_path / "media"),
-        "CERT_TEST_DELAY": "60",
+        "TEST_WORKER_BROKER_URL": REDIS_URL,
+        "TEST_WORKER_QUEUE": queue,
+        "TEST_WORKER_MEDIA": str(tmp_path / "media"),
+        # Pause inside the issuing transaction (number taken, not yet committed),
+        # so the test can kill the worker at exactly that point.
+        "TEST_WORKER_DELAYS": '{"issue": 60}',
         "PYTHONPATH": os.pathsep.join(
             p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
         ),
@@ -110,7 +110,7 @@ def test_a_worker_killed_mid_task_issues_exactly_once_after_restart(tmp_path):
             assert Certificate.objects.get().status == Certificate.Status.PENDING
             assert not CertificateCounter.objects.filter(last_serial__gt=0).exists()
 
-            second = start_worker({**env, "CERT_TEST_DELAY": "0"}, log)
+            second = start_worker({**env, "TEST_WORKER_DELAYS": "{}"}, log)
             workers.append(second)
             wait_for(
                 lambda: Certificate.objects.get().status == Certificate.Status.ISSUED,

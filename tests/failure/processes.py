@@ -167,7 +167,7 @@ def publishing_to(broker_url: str):
 
 class CeleryWorker:
     """`celery -A lms worker` (solo pool) in a subprocess, against `broker_url` and
-    the test's PostgreSQL database, with the settings in worker_settings.py."""
+    the test's PostgreSQL database, with the settings in tests/worker_settings.py."""
 
     def __init__(
         self,
@@ -181,11 +181,11 @@ class CeleryWorker:
         self.log_path = log_path
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.failure.worker_settings",
+            "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
             "DATABASE_URL": database,
-            "FAILURE_TEST_BROKER_URL": broker_url,
-            "FAILURE_TEST_MEDIA": str(media),
-            "FAILURE_TEST_DELAYS": delays,
+            "TEST_WORKER_BROKER_URL": broker_url,
+            "TEST_WORKER_MEDIA": str(media),
+            "TEST_WORKER_DELAYS": delays,
             "PYTHONPATH": os.pathsep.join(
                 p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
             ),
